@@ -1,0 +1,73 @@
+package io.wxgate.callback;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+
+import io.wxgate.config.WeChatProperties;
+import io.wxgate.message.WeChatXml;
+import io.wxgate.store.ExpiringIdempotentRepository;
+import io.wxgate.store.FirstReplyStore;
+import io.wxgate.store.LocalFirstReplyStore;
+import io.wxgate.store.LocalNonceRegistry;
+import io.wxgate.store.NonceRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The callback's parts. Stores default to this JVM; cluster mode replaces them with shared ones. */
+@Configuration(proxyBeanMethods = false)
+public class CallbackConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    WeChatXml weChatXml() {
+        return new WeChatXml();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(IdempotentRepository.class)
+    IdempotentRepository wechatDedupeRepository(WeChatProperties settings) {
+        return new ExpiringIdempotentRepository(settings.callback().dedupeWindow());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FirstReplyStore firstReplyStore(WeChatProperties settings) {
+        return new LocalFirstReplyStore(settings.callback().dedupeWindow());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    NonceRegistry nonceRegistry(WeChatProperties settings) {
+        return new LocalNonceRegistry(settings.callback().timestampWindow().multipliedBy(2));
+    }
+
+    @Bean
+    CallbackVerifier callbackVerifier(WeChatProperties settings, WeChatXml xml, NonceRegistry nonces, Clock clock) {
+        return new CallbackVerifier(settings, xml, nonces, clock);
+    }
+
+    @Bean
+    InboundDispatcher inboundDispatcher(WeChatProperties settings, FirstReplyStore replies, CamelContext camel,
+            Clock clock) {
+        ProducerTemplate producer = camel.createProducerTemplate();
+        ExecutorService workers = camel.getExecutorServiceManager().newThreadPool(this, "wechat-inbound",
+                new ThreadPoolProfileBuilder("wechat-inbound")
+                        .poolSize(settings.inbound().threads())
+                        .maxPoolSize(settings.inbound().threads())
+                        .maxQueueSize(settings.inbound().queueSize())
+                        .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                        .build());
+        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), clock);
+    }
+}

@@ -1,0 +1,105 @@
+package io.wxgate.callback;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+
+/**
+ * What one callback request carried, read once and detached from the HTTP exchange, so that no request header
+ * can travel further (SPEC §2: nothing echoed, nothing leaked downstream).
+ *
+ * @param method      GET or POST
+ * @param params      the query parameters WeChat signs and sends, decoded
+ * @param body        the POST body as UTF-8 text, empty for GET
+ * @param arrivalNanos when the request arrived, for the answer deadline
+ */
+public record CallbackRequest(String method, Map<String, String> params, String body, long arrivalNanos) {
+
+    public static final String PROPERTY = "WeChatCallbackRequest";
+
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    public boolean encrypted() {
+        return "aes".equalsIgnoreCase(params.get("encrypt_type"));
+    }
+
+    /** Reads the request off the exchange; refuses bodies over {@code maxBodyBytes} with 413 before parsing. */
+    static CallbackRequest read(Exchange exchange, long maxBodyBytes) {
+        long arrival = System.nanoTime();
+        String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, "", String.class);
+        Map<String, String> params = parseQuery(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+        String body = "";
+        if ("POST".equals(method)) {
+            String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
+            if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+                // The servlet layer would consume such a body as form fields; WeChat always posts XML.
+                throw new CallbackRejectedException(415, "Content-Type must be XML (WeChat posts text/xml)");
+            }
+            Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
+            if (declared != null && declared > maxBodyBytes) {
+                throw tooLarge(maxBodyBytes);
+            }
+            body = readBounded(exchange.getIn().getBody(InputStream.class), maxBodyBytes);
+        }
+        return new CallbackRequest(method, params, body, arrival);
+    }
+
+    private static String readBounded(InputStream in, long max) {
+        if (in == null) {
+            return "";
+        }
+        try (in) {
+            // Chunked bodies declare no length, so the limit is enforced while reading as well.
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw tooLarge(max);
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CallbackRejectedException.badRequest("request body could not be read");
+        }
+    }
+
+    private static CallbackRejectedException tooLarge(long max) {
+        return new CallbackRejectedException(413, "request body larger than " + max + " bytes");
+    }
+
+    static Map<String, String> parseQuery(String query) {
+        Map<String, String> params = new HashMap<>();
+        if (query == null || query.isEmpty()) {
+            return params;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (params.putIfAbsent(name, value) != null) {
+                // Two values for a signed parameter leave it ambiguous which one a check used.
+                throw CallbackRejectedException.badRequest("query parameter '" + safeName(name) + "' given twice");
+            }
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CallbackRejectedException.badRequest("malformed query string");
+        }
+    }
+
+    private static String safeName(String name) {
+        return name.length() <= 32 && name.matches("[A-Za-z0-9_]*") ? name : "?";
+    }
+}

@@ -1,0 +1,109 @@
+package io.wxgate.callback;
+
+import javax.xml.stream.XMLStreamException;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.wxgate.config.WeChatProperties;
+import io.wxgate.message.WeChatMessage;
+import io.wxgate.message.WeChatXml;
+import io.wxgate.message.XmlRejectedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jacksonxml.JacksonXMLDataFormat;
+import org.apache.camel.spi.IdempotentRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * WeChat's front door, {@code /wechat/callback} (SPEC §2): read, verify, open, parse, dedupe, answer.
+ * Every answer is written by {@link CallbackAnswer}; every failure after the signature check answers
+ * {@code 200 success}, because anything else makes WeChat retry and show users "该公众号提供的服务出现故障".
+ */
+@Component
+public class CallbackRoutes extends RouteBuilder {
+
+    static final String VERIFIED = "WeChatVerified";
+
+    private final WeChatProperties settings;
+    private final CallbackVerifier verifier;
+    private final WeChatXml xml;
+    private final IdempotentRepository dedupeRepository;
+    private final InboundDispatcher dispatcher;
+    private final DedupeKeys dedupeKeys;
+
+    public CallbackRoutes(WeChatProperties settings, CallbackVerifier verifier, WeChatXml xml,
+            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher) {
+        this.settings = settings;
+        this.verifier = verifier;
+        this.xml = xml;
+        this.dedupeRepository = dedupeRepository;
+        this.dispatcher = dispatcher;
+        this.dedupeKeys = new DedupeKeys(settings.appId());
+    }
+
+    @Override
+    public void configure() {
+        onException(CallbackRejectedException.class).handled(true)
+                .process(e -> {
+                    CallbackRejectedException rejected = e.getProperty(Exchange.EXCEPTION_CAUGHT,
+                            CallbackRejectedException.class);
+                    CallbackAnswer.text(e, rejected.status(), rejected.getMessage());
+                })
+                .log(LoggingLevel.DEBUG, "Callback refused: ${exception.message}");
+
+        onException(XmlRejectedException.class, JacksonException.class, XMLStreamException.class).handled(true)
+                .process(e -> CallbackAnswer.text(e, 400, "XML is not well-formed or declares a DOCTYPE"));
+
+        onException(Exception.class).handled(true)
+                .log(LoggingLevel.ERROR, "Callback failed after verification: ${exception}")
+                .process(e -> {
+                    boolean verified = e.getProperty(VERIFIED, false, Boolean.class);
+                    // Past the signature check only 200 is safe; before it nothing was processed.
+                    CallbackAnswer.text(e, verified ? 200 : 500, verified ? CallbackAnswer.SUCCESS : "internal error");
+                });
+
+        JacksonXMLDataFormat messageXml = new JacksonXMLDataFormat(xml.mapper(), WeChatMessage.class);
+        long maxBody = settings.callback().maxBodySize().toBytes();
+
+        from("jetty:http://{{gateway.http-host}}:{{gateway.http-port}}{{wechat.callback.path}}"
+                + "?httpMethodRestrict=GET,POST&disableStreamCache=true&mapHttpMessageFormUrlEncodedBody=false")
+                .routeId("wechat-callback")
+                .process(e -> {
+                    e.setProperty(CallbackRequest.PROPERTY, CallbackRequest.read(e, maxBody));
+                    e.getIn().removeHeaders("*");
+                    e.getIn().setBody(null);
+                })
+                .choice()
+                    .when(e -> "GET".equals(request(e).method()))
+                        .process(e -> CallbackAnswer.text(e, 200, verifier.verifyEcho(request(e))))
+                    .otherwise()
+                        .process(e -> e.getIn().setBody(verifier.openMessage(request(e))))
+                        .setProperty(VERIFIED, constant(true))
+                        .process(e -> xml.requireNoDoctype(e.getIn().getBody(String.class)))
+                        .unmarshal(messageXml)
+                        .process(e -> e.setProperty(InboundDispatcher.DEDUPE_KEY,
+                                dedupeKeys.keyOf(e.getIn().getBody(WeChatMessage.class))))
+                        .idempotentConsumer(exchangeProperty(InboundDispatcher.DEDUPE_KEY), dedupeRepository)
+                            .skipDuplicate(false)
+                            .process(dispatcher)
+                        .end()
+                        .process(this::answer)
+                .end();
+    }
+
+    private void answer(Exchange e) {
+        String reply = e.getIn().getBody(String.class);
+        CallbackRequest request = request(e);
+        if (reply == null || reply.isEmpty()) {
+            CallbackAnswer.text(e, 200, CallbackAnswer.SUCCESS);
+        } else if (request.encrypted()) {
+            CallbackAnswer.xml(e, verifier.seal(reply, request));
+        } else {
+            CallbackAnswer.xml(e, reply);
+        }
+    }
+
+    private static CallbackRequest request(Exchange e) {
+        return e.getProperty(CallbackRequest.PROPERTY, CallbackRequest.class);
+    }
+}

@@ -1,0 +1,137 @@
+package io.wxgate.callback;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.wxgate.message.Reply;
+import io.wxgate.message.ReplyHeaders;
+import io.wxgate.message.ReplyXml;
+import io.wxgate.message.WeChatMessage;
+import io.wxgate.store.FirstReplyStore;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs inside the idempotent consumer: the first delivery of a message starts the integrators' routes on a
+ * worker; the first delivery and every retry then wait for the first delivery's answer, never past the
+ * deadline (SPEC §2). The HTTP thread is not held while waiting.
+ *
+ * <p>Whoever records the answer first wins ({@link FirstReplyStore#offer}): the routes when they finish in
+ * time, the deadline (with {@code success}) when they do not. A reply that loses that race, or a text too long
+ * for a passive reply, is handed to the late-reply route so the user still receives it.
+ */
+public final class InboundDispatcher extends AsyncProcessorSupport implements AsyncProcessor {
+
+    public static final String DEDUPE_KEY = "WeChatDedupeKey";
+    /** A passive text reply is cut off by WeChat past this many bytes (Senparc TextResponseLimitOptions). */
+    static final int MAX_PASSIVE_TEXT_BYTES = 2048;
+    private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
+    private static final String DEADLINE_PASSED = new String("deadline passed");
+
+    private final FirstReplyStore replies;
+    private final ProducerTemplate producer;
+    private final ExecutorService workers;
+    private final long deadlineNanos;
+    private final Clock clock;
+
+    public InboundDispatcher(FirstReplyStore replies, ProducerTemplate producer, ExecutorService workers,
+            Duration deadline, Clock clock) {
+        this.replies = replies;
+        this.producer = producer;
+        this.workers = workers;
+        this.deadlineNanos = deadline.toNanos();
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        String key = exchange.getProperty(DEDUPE_KEY, String.class);
+        boolean retry = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
+        CallbackRequest request = exchange.getProperty(CallbackRequest.PROPERTY, CallbackRequest.class);
+        CompletableFuture<String> first = replies.replyFor(key);
+        if (!retry) {
+            start(key, exchange.getIn().getBody(WeChatMessage.class));
+        }
+        long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
+        first.copy()
+                .completeOnTimeout(DEADLINE_PASSED, Math.max(0, remaining), TimeUnit.NANOSECONDS)
+                .whenComplete((answer, failure) -> {
+                    if (answer == DEADLINE_PASSED || failure != null) {
+                        if (!retry) {
+                            // Claim the answer for success; if the routes won the race a moment ago, use theirs.
+                            replies.offer(key, "");
+                        }
+                        answer = first.getNow("");
+                    }
+                    exchange.getMessage().setBody(answer);
+                    callback.done(false);
+                });
+        return false;
+    }
+
+    private void start(String key, WeChatMessage message) {
+        try {
+            workers.execute(() -> runRoutes(key, message));
+        } catch (RejectedExecutionException e) {
+            LOG.error("Inbound workers saturated; message {} kept as a dead letter", key);
+            producer.send(InboundRoutes.DEAD_LETTER, ex -> {
+                ex.getIn().setBody(message);
+                ex.setProperty(Exchange.EXCEPTION_CAUGHT, e);
+            });
+            replies.offer(key, "");
+        }
+    }
+
+    private void runRoutes(String key, WeChatMessage message) {
+        Reply reply = null;
+        String answer = "";
+        try {
+            Exchange done = producer.send(InboundRoutes.INBOUND, ExchangePattern.InOut,
+                    ex -> ex.getIn().setBody(message));
+            if (done.isFailed()) {
+                // Only reachable when even the dead-letter route failed: nothing else is left to keep it.
+                LOG.error("Message {} failed and could not be kept as a dead letter", key, done.getException());
+            } else {
+                reply = ReplyHeaders.fromHeaders(done.getMessage()::getHeader).orElse(null);
+            }
+            if (reply != null && !tooLongForPassive(reply)) {
+                answer = ReplyXml.render(reply, message.getFromUserName(), message.getToUserName(),
+                        clock.millis() / 1000);
+            }
+        } catch (RuntimeException e) {
+            // A reply header a route got wrong: the user gets no reply, the operator gets the reason.
+            LOG.error("Reply for message {} could not be built: {}", key, e.getMessage());
+            reply = null;
+        }
+        boolean inTime = replies.offer(key, answer);
+        if (reply != null && (answer.isEmpty() || !inTime)) {
+            handOverLate(reply, answer.isEmpty() ? "too-long" : "deadline", message);
+        }
+    }
+
+    private static boolean tooLongForPassive(Reply reply) {
+        return reply instanceof Reply.Text text
+                && text.content().getBytes(StandardCharsets.UTF_8).length > MAX_PASSIVE_TEXT_BYTES;
+    }
+
+    private void handOverLate(Reply reply, String reason, WeChatMessage message) {
+        LOG.info("Reply to message {} goes out as a customer-service message ({})", message.getMsgId(), reason);
+        producer.send(InboundRoutes.LATE_REPLY, ex -> {
+            ex.getIn().setBody(reply);
+            ex.getIn().setHeader("WeChatFromUser", message.getFromUserName());
+            ex.getIn().setHeader("WeChatToUser", message.getToUserName());
+            ex.getIn().setHeader("WeChatLateReason", reason);
+        });
+    }
+}

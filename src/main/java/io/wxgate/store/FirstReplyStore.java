@@ -1,0 +1,19 @@
+package io.wxgate.store;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The answer given to the first delivery of a callback, so that every retry of it gets the same answer
+ * (SPEC §2). An empty string stands for {@code success}, i.e. no passive reply.
+ */
+public interface FirstReplyStore {
+
+    /** Completes once the first delivery's answer is known; shared by the first delivery and its retries. */
+    CompletableFuture<String> replyFor(String key);
+
+    /**
+     * Records the answer for a key. Returns false when an answer was already recorded, which is how a reply
+     * produced after the deadline learns that the user must be reached another way.
+     */
+    boolean offer(String key, String reply);
+}

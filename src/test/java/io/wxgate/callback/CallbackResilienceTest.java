@@ -1,0 +1,95 @@
+package io.wxgate.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.wxgate.message.Reply;
+import io.wxgate.testkit.CallbackDriver.Mode;
+import io.wxgate.testkit.GatewayTest;
+import io.wxgate.testkit.Samples;
+import org.junit.jupiter.api.Test;
+
+/** Whatever the integrators' routes do, WeChat gets 200 in time, and nothing is lost (SPEC §2). */
+class CallbackResilienceTest extends GatewayTest {
+
+    private static final Path DEAD_LETTERS = DATA.resolve("dead-letters/inbound");
+
+    @Test
+    void aFailingRouteIsAnsweredSuccessAndKeptAsADeadLetterThatCanBeReplayed() throws IOException {
+        String msgId = Samples.newMsgId();
+
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-boom", "boom", msgId)));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("success");
+        Path letter = await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterOf(msgId), p -> p != null);
+
+        Files.createDirectories(DEAD_LETTERS.resolve("replay"));
+        Files.move(letter, DEAD_LETTERS.resolve("replay").resolve(letter.getFileName()));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.timesProcessed(msgId) == 2);
+    }
+
+    @Test
+    void aDownstreamCreatedAnswerDoesNotLeakIntoTheCallbackAnswer() {
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text("call-201")));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("called downstream");
+        assertThat(answer.headers().map().keySet()).allSatisfy(h -> assertThat(h.toLowerCase())
+                .isIn("content-type", "content-length", "date", "connection", "transfer-encoding"));
+    }
+
+    @Test
+    void aRouteSlowerThanTheDeadlineIsAnsweredSuccessInTimeAndItsReplyGoesOutLate() {
+        String user = Samples.user();
+        long started = System.nanoTime();
+
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.SAFE, Samples.text(user, "slow", Samples.newMsgId())));
+
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("success");
+        assertThat(tookMillis).as("answered before WeChat's 5 s timeout").isLessThan(5000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.lateRepliesTo(user).isEmpty());
+        assertThat(recorder.lateRepliesTo(user).get(0).reply()).isEqualTo(new Reply.Text("slow reply"));
+        assertThat(recorder.lateRepliesTo(user).get(0).reason()).isEqualTo("deadline");
+    }
+
+    @Test
+    void aTextReplyTooLongForAPassiveReplyGoesOutAsACustomerServiceMessage() {
+        String user = Samples.user();
+
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text(user, "long", Samples.newMsgId())));
+
+        assertThat(answer.body()).isEqualTo("success");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.lateRepliesTo(user).isEmpty());
+        assertThat(recorder.lateRepliesTo(user).get(0).reason()).isEqualTo("too-long");
+    }
+
+    private static Path deadLetterOf(String msgId) {
+        if (!Files.isDirectory(DEAD_LETTERS)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(DEAD_LETTERS)) {
+            List<Path> json = files.filter(f -> f.toString().endsWith(".json")).toList();
+            for (Path f : json) {
+                if (Files.readString(f).contains(msgId)) {
+                    return f;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

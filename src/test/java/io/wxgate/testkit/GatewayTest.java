@@ -1,0 +1,81 @@
+package io.wxgate.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.wxgate.crypto.WeChatCipher;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * One running gateway shared by the integration tests: real Jetty on a free port, real crypto, the shipped
+ * routes (copied, so a reload test can edit them) plus the test routes in src/test/resources/test-routes.
+ */
+@SpringBootTest
+public abstract class GatewayTest {
+
+    public static final String APP_ID = "wxtestapp0000001";
+    public static final String TOKEN = "test-callback-token";
+    public static final String AES_KEY = "Zm9vYmFyYmF6cXV4MDEyMzQ1Njc4OWFiY2RlZmdoaWp";
+    public static final Path ROUTES = Path.of("target/test-routes");
+    public static final Path DATA = Path.of("target/test-data", UUID.randomUUID().toString());
+    public static final int PORT = freePort();
+    public static final DownstreamServer DOWNSTREAM = DownstreamServer.start();
+
+    static {
+        copyShippedRoutes();
+    }
+
+    @Autowired
+    protected TestRecorder recorder;
+
+    protected final CallbackDriver driver = new CallbackDriver(
+            URI.create("http://127.0.0.1:" + PORT + "/wechat/callback"), TOKEN, new WeChatCipher(AES_KEY, APP_ID));
+
+    @DynamicPropertySource
+    static void gatewaySettings(DynamicPropertyRegistry registry) {
+        registry.add("gateway.http-host", () -> "127.0.0.1");
+        registry.add("gateway.http-port", () -> PORT);
+        registry.add("gateway.data-dir", DATA::toString);
+        registry.add("wechat.app-id", () -> APP_ID);
+        registry.add("wechat.token", () -> TOKEN);
+        registry.add("wechat.encoding-aes-key", () -> AES_KEY);
+        registry.add("wechat.inbound.endpoint", () -> "direct:test-dispatch");
+        registry.add("wechat.inbound.late-reply-uri", () -> "bean:testRecorder?method=lateReply");
+        registry.add("wechat.inbound.threads", () -> 8);
+        registry.add("camel.main.routes-include-pattern",
+                () -> "file:" + ROUTES + "/*.camel.yaml,classpath:test-routes/*.camel.yaml");
+        registry.add("camel.main.routes-reload-directory", ROUTES::toString);
+        registry.add("test.downstream-port", DOWNSTREAM::port);
+    }
+
+    private static void copyShippedRoutes() {
+        try {
+            Files.createDirectories(ROUTES);
+            try (Stream<Path> files = Files.list(Path.of("routes"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, ROUTES.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
