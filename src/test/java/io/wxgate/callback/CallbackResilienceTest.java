@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.wxgate.message.Reply;
+import io.wxgate.simulator.WeChatApiSimulator;
 import io.wxgate.testkit.CallbackDriver.Mode;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
@@ -52,6 +52,7 @@ class CallbackResilienceTest extends GatewayTest {
     @Test
     void aRouteSlowerThanTheDeadlineIsAnsweredSuccessInTimeAndItsReplyGoesOutLate() {
         String user = Samples.user();
+        SIMULATOR.userInteracted(user);
         long started = System.nanoTime();
 
         HttpResponse<String> answer = driver.send(driver.delivery(Mode.SAFE, Samples.text(user, "slow", Samples.newMsgId())));
@@ -60,20 +61,25 @@ class CallbackResilienceTest extends GatewayTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("success");
         assertThat(tookMillis).as("answered before WeChat's 5 s timeout").isLessThan(5000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.lateRepliesTo(user).isEmpty());
-        assertThat(recorder.lateRepliesTo(user).get(0).reply()).isEqualTo(new Reply.Text("slow reply"));
-        assertThat(recorder.lateRepliesTo(user).get(0).reason()).isEqualTo("deadline");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !customMessagesTo(user).isEmpty());
+        assertThat(customMessagesTo(user)).singleElement()
+                .satisfies(d -> assertThat(d.body()).contains("\"msgtype\":\"text\"").contains("slow reply"));
     }
 
     @Test
     void aTextReplyTooLongForAPassiveReplyGoesOutAsACustomerServiceMessage() {
         String user = Samples.user();
+        SIMULATOR.userInteracted(user);
 
         HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text(user, "long", Samples.newMsgId())));
 
         assertThat(answer.body()).isEqualTo("success");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.lateRepliesTo(user).isEmpty());
-        assertThat(recorder.lateRepliesTo(user).get(0).reason()).isEqualTo("too-long");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !customMessagesTo(user).isEmpty());
+        assertThat(customMessagesTo(user)).singleElement().satisfies(d -> assertThat(d.body()).contains("-end"));
+    }
+
+    private static List<WeChatApiSimulator.Delivery> customMessagesTo(String user) {
+        return SIMULATOR.deliveries("custom").stream().filter(d -> user.equals(d.touser())).toList();
     }
 
     private static Path deadLetterOf(String msgId) {

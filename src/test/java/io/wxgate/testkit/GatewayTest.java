@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.wxgate.crypto.WeChatCipher;
+import io.wxgate.simulator.WeChatApiSimulator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,9 +27,15 @@ public abstract class GatewayTest {
     public static final String APP_ID = "wxtestapp0000001";
     public static final String TOKEN = "test-callback-token";
     public static final String AES_KEY = "Zm9vYmFyYmF6cXV4MDEyMzQ1Njc4OWFiY2RlZmdoaWp";
+    /** Low enough for a throttle test to observe. */
+    public static final int SUBSCRIBE_RATE = 5;
     public static final Path ROUTES = Path.of("target/test-routes");
     public static final Path DATA = Path.of("target/test-data", UUID.randomUUID().toString());
     public static final int PORT = freePort();
+    public static final String APP_SECRET = "test-app-secret-0123456789";
+    /** WeChat's API side; the gateway reaches it through RELAY first, then directly (failover order). */
+    public static final WeChatApiSimulator SIMULATOR = WeChatApiSimulator.start(APP_ID, APP_SECRET);
+    public static final TcpRelay RELAY = new TcpRelay(SIMULATOR.port());
     public static final DownstreamServer DOWNSTREAM = DownstreamServer.start();
 
     static {
@@ -50,7 +57,13 @@ public abstract class GatewayTest {
         registry.add("wechat.token", () -> TOKEN);
         registry.add("wechat.encoding-aes-key", () -> AES_KEY);
         registry.add("wechat.inbound.endpoint", () -> "direct:test-dispatch");
-        registry.add("wechat.inbound.late-reply-uri", () -> "bean:testRecorder?method=lateReply");
+        registry.add("wechat.app-secret", () -> APP_SECRET);
+        registry.add("wechat.api-base-url", () -> "http://127.0.0.1:" + RELAY.port() + ",http://127.0.0.1:" + SIMULATOR.port());
+        registry.add("wechat.send.backoff.initial-delay", () -> "50ms");
+        registry.add("wechat.send.backoff.max-delay", () -> "400ms");
+        registry.add("wechat.send.fallback-templates[tmpl-retired]", () -> "tmpl-current");
+        registry.add("wechat.send.custom-fallback-template", () -> "tmpl-notice");
+        registry.add("wechat.send.rate-per-second.subscribe", () -> SUBSCRIBE_RATE);
         registry.add("wechat.inbound.threads", () -> 8);
         registry.add("camel.main.routes-include-pattern",
                 () -> "file:" + ROUTES + "/*.camel.yaml,classpath:test-routes/*.camel.yaml");

@@ -1,11 +1,9 @@
 package io.wxgate.testkit;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
@@ -13,29 +11,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * Records what reached the integrators' routes during tests: how often each message was processed, the headers
- * it arrived with, and replies handed to the late-reply route. Referenced by the test routes as {@code testRecorder}.
+ * it arrived with,. Referenced by the test routes as {@code testRecorder}.
  */
 @Component("testRecorder")
 public class TestRecorder {
 
-    public record LateReply(Object reply, String toUser, String reason) {
-    }
-
     private final Map<String, AtomicInteger> processed = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> headerNames = new ConcurrentHashMap<>();
-    private final List<LateReply> lateReplies = new CopyOnWriteArrayList<>();
 
     /** Called by the test dispatch route for every message handed to the integrators. */
     public void processed(Exchange exchange) {
         String id = identity(exchange);
         processed.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         headerNames.put(id, new TreeSet<>(exchange.getIn().getHeaders().keySet()));
-    }
-
-    public void lateReply(Exchange exchange) {
-        lateReplies.add(new LateReply(exchange.getIn().getBody(),
-                exchange.getIn().getHeader("WeChatFromUser", String.class),
-                exchange.getIn().getHeader("WeChatLateReason", String.class)));
     }
 
     public String longText() {
@@ -53,10 +41,6 @@ public class TestRecorder {
 
     public Set<String> headersSeenBy(String msgId) {
         return headerNames.get(msgId);
-    }
-
-    public List<LateReply> lateRepliesTo(String user) {
-        return lateReplies.stream().filter(r -> user.equals(r.toUser())).toList();
     }
 
     private static String identity(Exchange exchange) {

@@ -1,0 +1,123 @@
+package io.wxgate.send;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.SendProperties;
+import io.wxgate.token.AccessTokenSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.springframework.stereotype.Component;
+
+/**
+ * What each errcode behaviour of SPEC §4 does, in one route configuration that the send routes opt into.
+ * Which errcode gets which behaviour is {@code wechat.send.errcodes} in application.yaml, not code.
+ * Redelivery repeats the failing step, {@code direct:wechat-api-call}, which fetches its token afresh.
+ */
+@Component
+public class ErrcodeHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "wechat-errcodes";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TEMPLATE_PATH = "/cgi-bin/message/template/send";
+
+    private final SendProperties send;
+    private final AccessTokenSource tokens;
+    private final OperatorAlerts alerts;
+
+    public ErrcodeHandling(SendProperties send, AccessTokenSource tokens, OperatorAlerts alerts) {
+        this.send = send;
+        this.tokens = tokens;
+        this.alerts = alerts;
+    }
+
+    @Override
+    public void configuration() {
+        RouteConfigurationDefinition errcodes = routeConfiguration(ID);
+
+        // Drop the token only if it is still the one that failed, then try once more with a fresh one.
+        errcodes.onException(TokenRejectedException.class)
+                .maximumRedeliveries(1).redeliveryDelay(0)
+                .onRedelivery(e -> tokens.invalidate(e.getVariable(SendRoutes.TOKEN, String.class)));
+
+        errcodes.onException(TemplateRejectedException.class)
+                .onWhen(e -> fallbackTemplateOf(e) != null)
+                .maximumRedeliveries(1).redeliveryDelay(0)
+                .onRedelivery(this::useFallbackTemplate);
+
+        errcodes.onException(CustomWindowClosedException.class)
+                .onWhen(e -> !send.customFallbackTemplate().isEmpty() && customText(e) != null)
+                .maximumRedeliveries(1).redeliveryDelay(0)
+                .onRedelivery(this::sendAsTemplate);
+
+        SendProperties.Backoff backoff = send.backoff();
+        errcodes.onException(WeChatBusyException.class)
+                .maximumRedeliveries(backoff.maxRetries())
+                .redeliveryDelay(backoff.initialDelay().toMillis())
+                .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
+                .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
+                .asyncDelayedRedelivery();
+
+        // A transport fault is repeated only where a repeat cannot reach the user twice (TransportFaults).
+        errcodes.onException(IOException.class)
+                .onWhen(e -> "template".equals(e.getVariable(SendRoutes.API, String.class))
+                        || TransportFaults.beforeSending(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
+                .maximumRedeliveries(backoff.maxRetries())
+                .redeliveryDelay(backoff.initialDelay().toMillis())
+                .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
+                .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
+                .asyncDelayedRedelivery();
+
+        errcodes.onException(OperatorAlertException.class)
+                .maximumRedeliveries(0)
+                .process(e -> alerts.raise(e.getProperty(Exchange.EXCEPTION_CAUGHT, OperatorAlertException.class),
+                        e.getVariable(SendRoutes.API, String.class)));
+
+        errcodes.onException(WeChatApiException.class)
+                .maximumRedeliveries(0);
+    }
+
+    private String fallbackTemplateOf(Exchange e) {
+        JsonNode request = request(e);
+        return send.fallbackTemplates().get(request.path("template_id").asText(""));
+    }
+
+    private void useFallbackTemplate(Exchange e) {
+        ObjectNode request = request(e);
+        request.put("template_id", fallbackTemplateOf(e));
+        e.setVariable(SendRoutes.REQUEST, request.toString());
+    }
+
+    /** The text of a customer-service text message, the only kind a template can stand in for. */
+    private static String customText(Exchange e) {
+        JsonNode request = request(e);
+        if (!"custom".equals(e.getVariable(SendRoutes.API, String.class))
+                || !"text".equals(request.path("msgtype").asText())) {
+            return null;
+        }
+        JsonNode content = request.path("text").path("content");
+        return content.isTextual() ? content.asText() : null;
+    }
+
+    private void sendAsTemplate(Exchange e) {
+        ObjectNode template = JSON.createObjectNode();
+        template.put("touser", request(e).path("touser").asText());
+        template.put("template_id", send.customFallbackTemplate());
+        template.putObject("data").putObject(send.customFallbackDataKey()).put("value", customText(e));
+        template.put("client_msg_id", java.util.UUID.randomUUID().toString().replace("-", ""));
+        e.setVariable(SendRoutes.REQUEST, template.toString());
+        e.setVariable(SendRoutes.API, "template");
+        e.setVariable(SendRoutes.PATH, TEMPLATE_PATH);
+    }
+
+    private static ObjectNode request(Exchange e) {
+        try {
+            return (ObjectNode) JSON.readTree(e.getVariable(SendRoutes.REQUEST, String.class));
+        } catch (IOException ex) {
+            throw new IllegalStateException("send request is not JSON", ex);
+        }
+    }
+}

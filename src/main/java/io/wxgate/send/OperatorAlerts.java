@@ -1,0 +1,47 @@
+package io.wxgate.send;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configuration and quota problems that no retry can fix (IP not whitelisted, wrong AppSecret, quota used up):
+ * logged at ERROR once per errcode, and kept so that health can show them until they stop happening.
+ */
+public final class OperatorAlerts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorAlerts.class);
+
+    /** The latest occurrence of one errcode. */
+    public record Alert(int errcode, String errmsg, String api, Instant lastSeen, long count) {
+    }
+
+    private final Map<Integer, Alert> active = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public OperatorAlerts(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void raise(WeChatApiException e, String api) {
+        Alert previous = active.get(e.getErrcode());
+        active.merge(e.getErrcode(), new Alert(e.getErrcode(), e.getErrmsg(), api, clock.instant(), 1),
+                (old, now) -> new Alert(now.errcode(), now.errmsg(), now.api(), now.lastSeen(), old.count() + 1));
+        if (previous == null) {
+            LOG.error("Operator action needed: WeChat answered errcode {} ({}) on {}; sends fail until it is fixed",
+                    e.getErrcode(), e.getErrmsg(), api);
+        }
+    }
+
+    public Map<Integer, Alert> active() {
+        return Map.copyOf(active);
+    }
+
+    public void clear(int errcode) {
+        active.remove(errcode);
+    }
+}

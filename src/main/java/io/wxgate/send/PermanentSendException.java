@@ -1,0 +1,9 @@
+package io.wxgate.send;
+
+/** The message can never be sent as it is (user, openid or payload problems): no retry. */
+public class PermanentSendException extends WeChatApiException {
+
+    public PermanentSendException(int errcode, String errmsg, String api) {
+        super(errcode, errmsg, api);
+    }
+}

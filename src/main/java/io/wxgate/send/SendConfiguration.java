@@ -1,0 +1,75 @@
+package io.wxgate.send;
+
+import java.time.Clock;
+
+import io.wxgate.config.SendProperties;
+import io.wxgate.config.WeChatProperties;
+import io.wxgate.token.AccessToken;
+import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.CachedAccessTokenSource;
+import io.wxgate.token.ForceRefreshBudget;
+import io.wxgate.token.TokenFetcher;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class SendConfiguration {
+
+    @Bean
+    ErrcodeTable errcodeTable(SendProperties send) {
+        return new ErrcodeTable(send.errcodes());
+    }
+
+    @Bean
+    WeChatAnswers weChatAnswers(ErrcodeTable table) {
+        return new WeChatAnswers(table);
+    }
+
+    @Bean
+    OperatorAlerts operatorAlerts(Clock clock) {
+        return new OperatorAlerts(clock);
+    }
+
+    @Bean
+    TokenFetcher tokenFetcher(CamelContext camel) {
+        ProducerTemplate producer = camel.createProducerTemplate();
+        return force -> {
+            try {
+                return producer.requestBody(SendRoutes.TOKEN_FETCH, force, AccessToken.class);
+            } catch (CamelExecutionException e) {
+                // Callers match errcode exceptions by type; Camel's wrapper would hide them.
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    AccessTokenSource accessTokenSource(WeChatProperties wechat, SendProperties send, TokenFetcher fetcher,
+            Clock clock) {
+        SendProperties.Token token = send.token();
+        return new CachedAccessTokenSource(wechat.appId(), fetcher, token.refreshMargin(),
+                new ForceRefreshBudget(clock, token.forceRefreshInterval(), token.forceRefreshPerDay()),
+                "stable_token".equals(token.endpoint()), clock);
+    }
+
+    /** WeChat calls must not hang for camel-http's default 3 minutes. */
+    @Bean
+    ComponentCustomizer weChatHttpTimeouts(SendProperties send) {
+        return ComponentCustomizer.forType(HttpComponent.class, http -> {
+            http.setConnectTimeout(send.connectTimeout().toMillis());
+            http.setConnectionRequestTimeout(send.readTimeout().toMillis());
+            http.setResponseTimeout(send.readTimeout().toMillis());
+            http.setSoTimeout(send.readTimeout().toMillis());
+        });
+    }
+}

@@ -1,0 +1,161 @@
+package io.wxgate.send;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.SendProperties;
+import io.wxgate.config.WeChatProperties;
+import io.wxgate.token.AccessToken;
+import io.wxgate.token.AccessTokenSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends to WeChat (SPEC §4): {@code direct:wechat-send-template|custom|subscribe} take WeChat's JSON request
+ * and return WeChat's JSON answer. Each send is throttled, gets its access_token from a content enricher, and
+ * fails over across the base URLs; what an errcode makes happen next is in {@link ErrcodeHandling}.
+ */
+@Component
+public class SendRoutes extends RouteBuilder {
+
+    /** Exchange variables shared with the error handling; the request survives redeliveries there. */
+    public static final String API = "wechatApi";
+    public static final String PATH = "wechatApiPath";
+    public static final String REQUEST = "wechatRequest";
+    public static final String TOKEN = "wechatAccessToken";
+    /** Calls made to WeChat for this send, redeliveries and failovers included. */
+    public static final String ATTEMPTS = "WeChatAttempts";
+
+    static final String CALL = "direct:wechat-api-call";
+    static final String HTTP = "direct:wechat-http";
+    public static final String TOKEN_FETCH = "direct:wechat-token-fetch";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SendProperties send;
+    private final List<URI> baseUrls;
+    private final WeChatAnswers answers;
+    private final AccessTokenSource tokens;
+    private final String appId;
+    private final String appSecret;
+
+    public SendRoutes(WeChatProperties wechat, SendProperties send, WeChatAnswers answers, AccessTokenSource tokens) {
+        this.send = send;
+        this.baseUrls = wechat.apiBaseUrls();
+        this.answers = answers;
+        this.tokens = tokens;
+        this.appId = wechat.appId();
+        this.appSecret = wechat.appSecret();
+    }
+
+    @Override
+    public void configure() {
+        sendRoute("template", "/cgi-bin/message/template/send");
+        sendRoute("custom", "/cgi-bin/message/custom/send");
+        sendRoute("subscribe", "/cgi-bin/message/subscribe/bizsend");
+
+        // Redelivered as a whole by the send route's error handling, so a retry fetches the token again.
+        from(CALL).routeId("wechat-api-call").errorHandler(noErrorHandler())
+                .setBody(variable(REQUEST))
+                .enrich("direct:wechat-access-token", (original, token) -> {
+                    original.setVariable(TOKEN, token.getMessage().getBody(AccessToken.class).value());
+                    return original;
+                })
+                .process(e -> {
+                    e.getMessage().removeHeaders("*");
+                    e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+                    e.getMessage().setHeader(Exchange.HTTP_PATH, e.getVariable(PATH, String.class));
+                    e.getMessage().setHeader(Exchange.HTTP_QUERY,
+                            "access_token=" + URLEncoder.encode(e.getVariable(TOKEN, String.class), StandardCharsets.UTF_8));
+                    e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+                })
+                .to(HTTP)
+                .process(e -> e.getMessage().setBody(answers.check(status(e), answerBody(e),
+                        e.getVariable(API, String.class)).toString()))
+                .removeHeaders("*");
+
+        from("direct:wechat-access-token").routeId("wechat-access-token").errorHandler(noErrorHandler())
+                .process(e -> e.getMessage().setBody(tokens.current()));
+
+        // The token loader's call. The secret travels in a POST body (stable_token) or query (token), never a log.
+        from(TOKEN_FETCH).routeId("wechat-token-fetch").errorHandler(noErrorHandler())
+                .process(this::tokenRequest)
+                .to(HTTP)
+                .process(e -> e.getMessage().setBody(answers.checkToken(status(e), answerBody(e),
+                        java.time.Instant.now())));
+
+        // One call, failing over to the next base URL only when the request never reached WeChat.
+        var failover = from(HTTP).routeId("wechat-http").errorHandler(noErrorHandler())
+                .loadBalance().failover(baseUrls.size() - 1, false, false, TransportFaults.BEFORE_SENDING);
+        for (int i = 0; i < baseUrls.size(); i++) {
+            failover.to("direct:wechat-base-" + i);
+        }
+        failover.end();
+        for (int i = 0; i < baseUrls.size(); i++) {
+            from("direct:wechat-base-" + i).routeId("wechat-base-" + i).errorHandler(noErrorHandler())
+                    .process(e -> e.setProperty(ATTEMPTS, e.getProperty(ATTEMPTS, 0, Integer.class) + 1))
+                    .to(baseUrls.get(i) + "?throwExceptionOnFailure=false");
+        }
+    }
+
+    private void sendRoute(String api, String path) {
+        from("direct:wechat-send-" + api).routeId("wechat-send-" + api)
+                .routeConfigurationId(ErrcodeHandling.ID)
+                .setVariable(API, constant(api))
+                .setVariable(PATH, constant(path))
+                .process(e -> e.setVariable(REQUEST, request(e, api)))
+                .throttle(constant(send.rate(api))).totalRequestsMode().timePeriodMillis(1000)
+                .to(CALL);
+    }
+
+    /** The caller's JSON as WeChat expects it; every template send carries a client_msg_id (SPEC §4). */
+    static String request(Exchange e, String api) throws Exception {
+        Object body = e.getMessage().getBody();
+        JsonNode json = body instanceof JsonNode node ? node : JSON.readTree(e.getMessage().getBody(String.class));
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("a send needs WeChat's JSON request object as its body");
+        }
+        ObjectNode request = ((ObjectNode) json).deepCopy();
+        if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
+            request.put("client_msg_id", UUID.randomUUID().toString().replace("-", ""));
+        }
+        return request.toString();
+    }
+
+    private void tokenRequest(Exchange e) {
+        boolean force = e.getMessage().getBody(Boolean.class);
+        var message = e.getMessage();
+        message.removeHeaders("*");
+        if ("stable_token".equals(send.token().endpoint())) {
+            ObjectNode body = JSON.createObjectNode().put("grant_type", "client_credential").put("appid", appId)
+                    .put("secret", appSecret).put("force_refresh", force);
+            message.setHeader(Exchange.HTTP_METHOD, "POST");
+            message.setHeader(Exchange.HTTP_PATH, "/cgi-bin/stable_token");
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+            message.setBody(body.toString());
+        } else {
+            message.setHeader(Exchange.HTTP_METHOD, "GET");
+            message.setHeader(Exchange.HTTP_PATH, "/cgi-bin/token");
+            message.setHeader(Exchange.HTTP_QUERY, "grant_type=client_credential&appid="
+                    + URLEncoder.encode(appId, StandardCharsets.UTF_8) + "&secret="
+                    + URLEncoder.encode(appSecret, StandardCharsets.UTF_8));
+            message.setBody(null);
+        }
+    }
+
+    private static int status(Exchange e) {
+        return e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+    }
+
+    private static String answerBody(Exchange e) {
+        byte[] bytes = e.getMessage().getBody(byte[].class);
+        return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+    }
+}

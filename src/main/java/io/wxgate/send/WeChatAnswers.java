@@ -1,0 +1,74 @@
+package io.wxgate.send;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.token.AccessToken;
+
+/**
+ * Reads WeChat's answers. WeChat reports failures as HTTP 200 with a non-zero {@code errcode}
+ * (wechat-protocol.md §8), so the HTTP status alone says little: the body decides.
+ */
+public final class WeChatAnswers {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ErrcodeTable table;
+
+    public WeChatAnswers(ErrcodeTable table) {
+        this.table = table;
+    }
+
+    /** Returns WeChat's JSON answer of a successful call, or throws the exception its errcode maps to. */
+    public JsonNode check(int status, String body, String api) {
+        JsonNode answer = parse(status, body, api);
+        int errcode = answer.path("errcode").asInt(0);
+        if (errcode != 0) {
+            throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api);
+        }
+        return answer;
+    }
+
+    /**
+     * The answer of a token fetch. Its errcodes are never the send table's: 40001 here means a wrong AppSecret,
+     * not a stale token, and every refusal (40013, 40125, 40164, 89503 …) needs an operator, not a retry.
+     */
+    public AccessToken checkToken(int status, String body, Instant now) {
+        String api = "access_token";
+        JsonNode answer = parse(status, body, api);
+        int errcode = answer.path("errcode").asInt(0);
+        if (errcode != 0) {
+            String errmsg = answer.path("errmsg").asText("");
+            if (table.behaviourOf(errcode) == ErrcodeTable.Behaviour.BACKOFF) {
+                throw new WeChatBusyException(errcode, errmsg, api);
+            }
+            throw new OperatorAlertException(errcode, errmsg, api);
+        }
+        String token = answer.path("access_token").asText("");
+        int expiresIn = answer.path("expires_in").asInt(0);
+        if (token.isEmpty() || expiresIn <= 0) {
+            throw new WeChatBusyException(-1, "token answer without access_token/expires_in", api);
+        }
+        return new AccessToken(token, expiresIn, now);
+    }
+
+    private static JsonNode parse(int status, String body, String api) {
+        if (status >= 500) {
+            throw new WeChatBusyException(-1, "HTTP " + status, api);
+        }
+        if (status != 200) {
+            throw new PermanentSendException(-1, "HTTP " + status, api);
+        }
+        try {
+            JsonNode node = JSON.readTree(body == null ? "" : body);
+            if (node == null || !node.isObject()) {
+                throw new WeChatBusyException(-1, "answer is not a JSON object", api);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            // A proxy or load balancer in front of WeChat answering HTML: transient, like a 5xx.
+            throw new WeChatBusyException(-1, "answer is not JSON", api);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.wxgate.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.wxgate.testkit.GatewayTest;
+import io.wxgate.testkit.Samples;
+import io.wxgate.token.AccessTokenSource;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The per-API throttle holds its configured rate however many callers push at once. */
+class ThrottleTest extends GatewayTest {
+
+    private static final String SUBSCRIBE = "/cgi-bin/message/subscribe/bizsend";
+
+    @Autowired
+    ProducerTemplate producer;
+    @Autowired
+    AccessTokenSource tokens;
+
+    @Test
+    void subscribeSendsNeverExceedTheirRateInAnyOneSecond() {
+        SIMULATOR.reset();
+        tokens.evict();
+        int sends = SUBSCRIBE_RATE * 3;
+        ExecutorService callers = Executors.newFixedThreadPool(sends);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < sends; i++) {
+                String user = Samples.user();
+                SIMULATOR.grantSubscribe(user, "tmpl-sub", 1);
+                String json = "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-sub\",\"data\":{\"thing1\":{\"value\":\"x\"}}}";
+                all.add(CompletableFuture.runAsync(() -> producer.requestBody("direct:wechat-send-subscribe", json), callers));
+            }
+            all.forEach(CompletableFuture::join);
+        } finally {
+            callers.shutdown();
+        }
+
+        List<Instant> at = SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.at()).sorted().toList();
+        assertThat(at).as("calls: %s", SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.status() + " " + c.answer()).toList())
+                .hasSize(sends);
+        int busiest = 0;
+        for (int i = 0; i < at.size(); i++) {
+            int inWindow = 0;
+            for (Instant t : at) {
+                if (!t.isBefore(at.get(i)) && t.isBefore(at.get(i).plus(Duration.ofMillis(900)))) {
+                    inWindow++;
+                }
+            }
+            busiest = Math.max(busiest, inWindow);
+        }
+        // Timing on a shared machine is loose: allow one call of slack, and a generous lower bound on the spread.
+        assertThat(busiest).isLessThanOrEqualTo(SUBSCRIBE_RATE + 1);
+        assertThat(Duration.between(at.get(0), at.get(at.size() - 1))).isGreaterThan(Duration.ofMillis(1500));
+    }
+}
