@@ -1,6 +1,7 @@
 package io.wxgate.callback;
 
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.send.DeliveryReports;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -28,6 +29,9 @@ public class InboundRoutes extends RouteBuilder {
                     // SPEC §3: exactly these headers and no others reach the integrators' routes.
                     .removeHeaders("*")
                     .process(InboundRoutes::describe)
+                    .filter(e -> "TEMPLATESENDJOBFINISH".equals(e.getIn().getBody(WeChatMessage.class).getEvent()))
+                        .bean(DeliveryReports.class, "report")
+                    .endDoTry()
                     .to("{{wechat.inbound.endpoint}}")
                 .doCatch(Exception.class)
                     .removeHeaders("*")

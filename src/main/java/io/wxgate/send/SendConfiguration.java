@@ -1,8 +1,12 @@
 package io.wxgate.send;
 
+import java.nio.file.Path;
 import java.time.Clock;
 
+import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.SendProperties;
+import io.wxgate.store.FileSendStore;
+import io.wxgate.store.SendStore;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokenSource;
@@ -34,6 +38,17 @@ public class SendConfiguration {
     @Bean
     OperatorAlerts operatorAlerts(Clock clock) {
         return new OperatorAlerts(clock);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SendStore sendStore(GatewayProperties gateway) {
+        return new FileSendStore(Path.of(gateway.dataDir(), "sends"));
+    }
+
+    @Bean
+    DeliveryReports deliveryReports(SendStore store, Clock clock) {
+        return new DeliveryReports(store, clock);
     }
 
     @Bean

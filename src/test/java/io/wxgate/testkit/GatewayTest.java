@@ -32,6 +32,7 @@ public abstract class GatewayTest {
     public static final Path ROUTES = Path.of("target/test-routes");
     public static final Path DATA = Path.of("target/test-data", UUID.randomUUID().toString());
     public static final int PORT = freePort();
+    public static final String API_KEY = "test-api-key-9f8e7d";
     public static final String APP_SECRET = "test-app-secret-0123456789";
     /** WeChat's API side; the gateway reaches it through RELAY first, then directly (failover order). */
     public static final WeChatApiSimulator SIMULATOR = WeChatApiSimulator.start(APP_ID, APP_SECRET);
@@ -58,6 +59,7 @@ public abstract class GatewayTest {
         registry.add("wechat.encoding-aes-key", () -> AES_KEY);
         registry.add("wechat.inbound.endpoint", () -> "direct:test-dispatch");
         registry.add("wechat.app-secret", () -> APP_SECRET);
+        registry.add("gateway.api-key", () -> API_KEY);
         registry.add("wechat.api-base-url", () -> "http://127.0.0.1:" + RELAY.port() + ",http://127.0.0.1:" + SIMULATOR.port());
         registry.add("wechat.send.backoff.initial-delay", () -> "50ms");
         registry.add("wechat.send.backoff.max-delay", () -> "400ms");

@@ -32,6 +32,14 @@ public final class Samples {
                 + (eventKey == null ? "" : "<EventKey><![CDATA[" + eventKey + "]]></EventKey>") + "</xml>";
     }
 
+    /** WeChat's report on a template send (wechat-protocol.md §2): Status success or a failure reason. */
+    public static String templateSendJobFinish(String user, long msgid, String status) {
+        return "<xml><ToUserName><![CDATA[" + ACCOUNT + "]]></ToUserName><FromUserName><![CDATA[" + user
+                + "]]></FromUserName><CreateTime>" + CallbackDriver.now() + "</CreateTime><MsgType><![CDATA[event]]>"
+                + "</MsgType><Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>" + msgid + "</MsgID>"
+                + "<Status><![CDATA[" + status + "]]></Status></xml>";
+    }
+
     public static String user() {
         return "o-user-" + newMsgId();
     }

@@ -1,0 +1,212 @@
+package io.wxgate.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.GatewayProperties;
+import io.wxgate.config.WeChatProperties;
+import io.wxgate.send.QueueRoutes;
+import io.wxgate.send.WeChatApiException;
+import io.wxgate.store.SendRecord;
+import io.wxgate.store.SendStore;
+import io.wxgate.token.AccessToken;
+import io.wxgate.token.AccessTokenSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.springframework.stereotype.Component;
+
+/**
+ * The API for enterprise systems (SPEC §5), on the callback's port: queue sends, read their status, list and
+ * replay dead letters, and hand out the central access_token. Every request needs
+ * {@code Authorization: Bearer $GATEWAY_API_KEY}; without a configured key every request is refused.
+ */
+@Component
+public class ApiRoutes extends RouteBuilder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final byte[] apiKey;
+    private final SendStore store;
+    private final AccessTokenSource tokens;
+    private final Path inboundDeadLetters;
+    private final Clock clock;
+
+    public ApiRoutes(GatewayProperties gateway, WeChatProperties wechat, SendStore store, AccessTokenSource tokens,
+            Clock clock) {
+        this.apiKey = gateway.apiKey().getBytes(StandardCharsets.UTF_8);
+        this.store = store;
+        this.tokens = tokens;
+        this.inboundDeadLetters = Path.of(wechat.inbound().deadLetterDir());
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure() {
+        restConfiguration().component("jetty").host("{{gateway.http-host}}").port("{{gateway.http-port}}")
+                .bindingMode(RestBindingMode.off);
+
+        onException(ApiRejection.class).handled(true).process(e -> {
+            ApiRejection r = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiRejection.class);
+            ObjectNode body = JSON.createObjectNode().put("error", r.getMessage());
+            if (r.field() != null) {
+                body.put("field", r.field());
+            }
+            ApiAnswer.json(e, r.status(), body);
+        });
+        onException(WeChatApiException.class).handled(true).process(e -> {
+            WeChatApiException w = e.getProperty(Exchange.EXCEPTION_CAUGHT, WeChatApiException.class);
+            ApiAnswer.json(e, 502, JSON.createObjectNode().put("error", "WeChat refused the call")
+                    .put("errcode", w.getErrcode()).put("errmsg", w.getErrmsg()));
+        });
+        onException(Exception.class).handled(true)
+                .log(LoggingLevel.ERROR, "API request failed: ${exception}")
+                .process(e -> ApiAnswer.json(e, 500, JSON.createObjectNode().put("error", "internal error")));
+
+        interceptFrom().process(this::authorize);
+
+        rest("/api/v1")
+                .post("/template-messages").to("direct:api-queue-template")
+                .get("/template-messages/{id}").to("direct:api-status-template")
+                .post("/custom-messages").to("direct:api-queue-custom")
+                .get("/custom-messages/{id}").to("direct:api-status-custom")
+                .post("/subscribe-messages").to("direct:api-queue-subscribe")
+                .get("/subscribe-messages/{id}").to("direct:api-status-subscribe")
+                .get("/access-token").to("direct:api-access-token")
+                .get("/dead-letters").to("direct:api-dead-letters")
+                .post("/dead-letters/{id}/replay").to("direct:api-replay");
+
+        for (String api : new String[] {"template", "custom", "subscribe"}) {
+            from("direct:api-queue-" + api).routeId("api-queue-" + api)
+                    .process(e -> accept(e, api))
+                    .to(ExchangePattern.InOnly, QueueRoutes.queueUri(api))
+                    .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
+                            .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
+
+            from("direct:api-status-" + api).routeId("api-status-" + api)
+                    .process(e -> {
+                        String id = e.getIn().getHeader("id", String.class);
+                        SendRecord record = store.find(id).filter(r -> api.equals(r.api()))
+                                .orElseThrow(() -> new ApiRejection(404, "no such " + api + " message", null));
+                        ApiAnswer.json(e, 200, ApiAnswer.status(record));
+                    });
+        }
+
+        from("direct:api-access-token").routeId("api-access-token")
+                .process(e -> {
+                    AccessToken token = tokens.current();
+                    long left = Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toSeconds());
+                    ApiAnswer.json(e, 200, JSON.createObjectNode().put("access_token", token.value())
+                            .put("expires_in", left));
+                });
+
+        from("direct:api-dead-letters").routeId("api-dead-letters")
+                .process(this::listDeadLetters);
+
+        from("direct:api-replay").routeId("api-replay")
+                .process(this::replay)
+                .choice().when(variable("replaySend").isNotNull())
+                    .setBody(e -> e.getVariable("replaySend", SendRecord.class).request())
+                    .setHeader(QueueRoutes.SEND_ID, variable("replayId"))
+                    .toD("jms:queue:wechat.send.${variable.replayApi}?exchangePattern=InOnly")
+                .end()
+                .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
+                        .put("id", e.getVariable("replayId", String.class))
+                        .put("status", e.getVariable("replayStatus", String.class))));
+    }
+
+    /** Constant-time key check; an unset key refuses everyone (SPEC §1). */
+    private void authorize(Exchange e) {
+        String header = e.getIn().getHeader("Authorization", String.class);
+        byte[] presented = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (apiKey.length == 0 || !MessageDigest.isEqual(apiKey, presented)) {
+            throw new ApiRejection(401, "missing or wrong bearer key", null);
+        }
+        Long length = e.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (length != null && length > MAX_BODY) {
+            throw new ApiRejection(413, "request body larger than " + MAX_BODY + " bytes", null);
+        }
+    }
+
+    private void accept(Exchange e, String api) {
+        String contentType = e.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
+        if (!contentType.startsWith("application/json")) {
+            throw new ApiRejection(415, "Content-Type must be application/json", null);
+        }
+        ObjectNode request = SendRequests.parse(api, e.getIn().getBody(String.class));
+        String id = UUID.randomUUID().toString().replace("-", "");
+        if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
+            // Assigned before queueing, so every retry and redelivery of this send carries the same one.
+            request.put("client_msg_id", id);
+        }
+        store.create(SendRecord.queued(id, api, request.toString(), clock.instant()));
+        e.setVariable("sendId", id);
+        var message = e.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(QueueRoutes.SEND_ID, id);
+        message.setBody(request.toString());
+    }
+
+    private void listDeadLetters(Exchange e) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode sends = body.putArray("sends");
+        for (SendRecord record : store.failed(500)) {
+            sends.add(ApiAnswer.status(record).put("api", record.api()).put("updatedAt", record.updatedAt().toString()));
+        }
+        ArrayNode inbound = body.putArray("inbound");
+        if (Files.isDirectory(inboundDeadLetters)) {
+            try (Stream<Path> files = Files.list(inboundDeadLetters)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().forEach(f -> inbound.addObject()
+                        .put("id", f.getFileName().toString().replaceFirst("\\.json$", ""))
+                        .put("message", readQuietly(f)));
+            }
+        }
+        ApiAnswer.json(e, 200, body);
+    }
+
+    private void replay(Exchange e) throws IOException {
+        String id = e.getIn().getHeader("id", String.class);
+        e.setVariable("replayId", id);
+        var send = store.find(id);
+        if (send.isPresent()) {
+            if (!SendRecord.FAILED.equals(send.get().status())) {
+                throw new ApiRejection(409, "send " + id + " is " + send.get().status() + ", not failed", null);
+            }
+            SendRecord requeued = store.update(id, r -> r.requeued(clock.instant())).orElseThrow();
+            e.setVariable("replaySend", requeued);
+            e.setVariable("replayApi", requeued.api());
+            e.setVariable("replayStatus", SendRecord.QUEUED);
+            e.getMessage().removeHeaders("*");
+            return;
+        }
+        Path letter = id.matches("[A-Za-z0-9._-]{1,120}") ? inboundDeadLetters.resolve(id + ".json") : null;
+        if (letter == null || !Files.exists(letter)) {
+            throw new ApiRejection(404, "no such dead letter", null);
+        }
+        Path replayDir = Files.createDirectories(inboundDeadLetters.resolve("replay"));
+        Files.move(letter, replayDir.resolve(letter.getFileName()));
+        e.setVariable("replayStatus", "replaying");
+    }
+
+    private static String readQuietly(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException ex) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.wxgate.store;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What the gateway knows about one send (SPEC §5): queued → sent (WeChat accepted it, msgid known) →
+ * delivered / failed (TEMPLATESENDJOBFINISH), or failed straight away. The request is kept for replay.
+ *
+ * @param api      template, custom or subscribe
+ * @param attempts calls made to WeChat for this send
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record SendRecord(
+        String id,
+        String api,
+        String status,
+        Long msgid,
+        Integer errcode,
+        String errmsg,
+        int attempts,
+        String request,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public static final String QUEUED = "queued";
+    public static final String SENT = "sent";
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
+
+    public static SendRecord queued(String id, String api, String request, Instant now) {
+        return new SendRecord(id, api, QUEUED, null, null, null, 0, request, now, now);
+    }
+
+    public SendRecord sent(long newMsgid, int moreAttempts, Instant now) {
+        return new SendRecord(id, api, SENT, newMsgid == 0 ? null : newMsgid, 0, "ok", attempts + moreAttempts, request,
+                createdAt, now);
+    }
+
+    public SendRecord failed(Integer code, String message, int moreAttempts, Instant now) {
+        return new SendRecord(id, api, FAILED, msgid, code, message, attempts + moreAttempts, request, createdAt, now);
+    }
+
+    /** TEMPLATESENDJOBFINISH: {@code success}, or a reason such as {@code failed:user block}. */
+    public SendRecord finished(String wechatStatus, Instant now) {
+        boolean ok = "success".equals(wechatStatus);
+        return new SendRecord(id, api, ok ? DELIVERED : FAILED, msgid, errcode, ok ? errmsg : wechatStatus, attempts,
+                request, createdAt, now);
+    }
+
+    public SendRecord requeued(Instant now) {
+        return new SendRecord(id, api, QUEUED, null, null, null, attempts, request, createdAt, now);
+    }
+}

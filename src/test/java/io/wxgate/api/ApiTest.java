@@ -1,0 +1,219 @@
+package io.wxgate.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wxgate.testkit.ApiClient;
+import io.wxgate.testkit.CallbackDriver.Mode;
+import io.wxgate.testkit.GatewayTest;
+import io.wxgate.testkit.Samples;
+import io.wxgate.token.AccessTokenSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jms.core.JmsTemplate;
+
+/** The enterprise API of SPEC §5 over real HTTP, with WeChat played by the simulator. */
+class ApiTest extends GatewayTest {
+
+    private static final String TEMPLATE = "/cgi-bin/message/template/send";
+
+    @Autowired
+    AccessTokenSource tokens;
+    @Autowired
+    JmsTemplate jms;
+
+    private final ApiClient api = new ApiClient(PORT, API_KEY);
+
+    @BeforeEach
+    void freshWeChat() {
+        SIMULATOR.reset();
+        tokens.evict();
+    }
+
+    private static String template(String user) {
+        return "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-order\",\"data\":{\"keyword1\":{\"value\":\"39.8元\"}}}";
+    }
+
+    private JsonNode awaitStatus(String kind, String id, String status) {
+        return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ApiClient.json(api.get("/api/v1/" + kind + "/" + id)), s -> status.equals(s.get("status").asText()));
+    }
+
+    @Test
+    void withoutTheRightKeyEveryRequestIs401() {
+        assertThat(api.withKey(null).post("/api/v1/template-messages", template("o-1")).statusCode()).isEqualTo(401);
+        assertThat(api.withKey("wrong").post("/api/v1/template-messages", template("o-1")).statusCode()).isEqualTo(401);
+        assertThat(api.withKey("wrong").get("/api/v1/access-token").statusCode()).isEqualTo(401);
+        assertThat(SIMULATOR.calls()).isEmpty();
+    }
+
+    @Test
+    void badJsonIs400() {
+        HttpResponse<String> answer = api.post("/api/v1/template-messages", "{\"touser\":");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(ApiClient.json(answer).get("error").asText()).contains("JSON");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "template-messages | {\"template_id\":\"t\",\"data\":{}} | touser",
+        "template-messages | {\"touser\":\"o\",\"data\":{}} | template_id",
+        "template-messages | {\"touser\":\"o\",\"template_id\":\"t\"} | data",
+        "template-messages | {\"touser\":\"o\",\"template_id\":\"t\",\"data\":{},\"miniprogram\":{}} | miniprogram.appid",
+        "custom-messages | {\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}} | touser",
+        "custom-messages | {\"touser\":\"o\",\"text\":{\"content\":\"x\"}} | msgtype",
+        "custom-messages | {\"touser\":\"o\",\"msgtype\":\"text\"} | text",
+        "subscribe-messages | {\"template_id\":\"t\",\"data\":{}} | touser",
+        "subscribe-messages | {\"touser\":\"o\",\"data\":{}} | template_id",
+        "subscribe-messages | {\"touser\":\"o\",\"template_id\":\"t\"} | data",
+    })
+    void aMissingRequiredFieldIs400NamingIt(String kind, String json, String field) {
+        HttpResponse<String> answer = api.post("/api/v1/" + kind, json);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(ApiClient.json(answer).get("field").asText()).isEqualTo(field);
+        assertThat(ApiClient.json(answer).get("error").asText()).contains(field);
+    }
+
+    @Test
+    void aNonJsonContentTypeIs415() {
+        assertThat(api.post("/api/v1/template-messages", template("o-1"), "text/plain").statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void anUnknownSendIs404() {
+        assertThat(api.get("/api/v1/template-messages/nosuchid").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aTemplateIsQueuedThenSentThenDeliveredWhenWeChatReportsIt() {
+        String user = Samples.user();
+
+        HttpResponse<String> accepted = api.post("/api/v1/template-messages", template(user));
+
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String id = ApiClient.json(accepted).get("id").asText();
+        assertThat(ApiClient.json(accepted).get("status").asText()).isEqualTo("queued");
+        JsonNode sent = awaitStatus("template-messages", id, "sent");
+        assertThat(sent.get("msgid").asLong()).isPositive();
+        assertThat(sent.get("errcode").asInt()).isZero();
+        assertThat(sent.get("attempts").asInt()).isEqualTo(1);
+
+        driver.send(driver.delivery(Mode.SAFE, Samples.templateSendJobFinish(user, sent.get("msgid").asLong(), "success")));
+
+        JsonNode delivered = awaitStatus("template-messages", id, "delivered");
+        assertThat(delivered.fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("id", "status", "msgid", "errcode", "errmsg", "attempts");
+    }
+
+    @Test
+    void aTemplateTheUserBlockedEndsFailedWithWeChatsReason() {
+        String user = Samples.user();
+        String id = ApiClient.json(api.post("/api/v1/template-messages", template(user))).get("id").asText();
+        long msgid = awaitStatus("template-messages", id, "sent").get("msgid").asLong();
+
+        driver.send(driver.delivery(Mode.PLAIN, Samples.templateSendJobFinish(user, msgid, "failed:user block")));
+
+        assertThat(awaitStatus("template-messages", id, "failed").get("errmsg").asText()).isEqualTo("failed:user block");
+    }
+
+    @Test
+    void aStatusNotYetKnownShowsEveryKeyAsNull() {
+        SIMULATOR.delay(TEMPLATE, Duration.ofMillis(800));
+        String id = ApiClient.json(api.post("/api/v1/template-messages", template(Samples.user()))).get("id").asText();
+
+        JsonNode status = ApiClient.json(api.get("/api/v1/template-messages/" + id));
+
+        assertThat(status.get("status").asText()).isEqualTo("queued");
+        assertThat(status.get("msgid").isNull()).isTrue();
+        assertThat(status.get("errcode").isNull()).isTrue();
+        assertThat(status.get("errmsg").isNull()).isTrue();
+        awaitStatus("template-messages", id, "sent");
+        SIMULATOR.delay(TEMPLATE, Duration.ZERO);
+    }
+
+    @Test
+    void aCustomMessageAndASubscribeMessageAreSentThroughTheirQueues() {
+        String user = Samples.user();
+        SIMULATOR.userInteracted(user);
+        SIMULATOR.grantSubscribe(user, "tmpl-sub", 1);
+
+        String custom = ApiClient.json(api.post("/api/v1/custom-messages",
+                "{\"touser\":\"" + user + "\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}")).get("id").asText();
+        String subscribe = ApiClient.json(api.post("/api/v1/subscribe-messages",
+                "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-sub\",\"data\":{\"thing1\":{\"value\":\"x\"}}}"))
+                .get("id").asText();
+
+        assertThat(awaitStatus("custom-messages", custom, "sent").get("msgid").isNull()).isTrue();
+        awaitStatus("subscribe-messages", subscribe, "sent");
+    }
+
+    @Test
+    void aMessageOnTheJmsQueueIsSent() {
+        String user = Samples.user();
+
+        jms.convertAndSend("wechat.send.template", template(user));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> SIMULATOR.deliveries("template").stream()
+                .anyMatch(d -> user.equals(d.touser()) && d.clientMsgId() != null && d.clientMsgId().startsWith("jms-")));
+    }
+
+    @Test
+    void theCentralTokenEndpointHandsOutWeChatsCurrentToken() {
+        JsonNode token = ApiClient.json(api.get("/api/v1/access-token"));
+
+        assertThat(token.get("access_token").asText()).isEqualTo(SIMULATOR.currentToken());
+        assertThat(token.get("expires_in").asInt()).isBetween(7000, 7200);
+    }
+
+    @Test
+    void aPermanentlyFailedSendIsADeadLetterAndIsSentAfterReplay() {
+        SIMULATOR.failNext(TEMPLATE, 1, 40003);
+        String user = Samples.user();
+        String id = ApiClient.json(api.post("/api/v1/template-messages", template(user))).get("id").asText();
+        JsonNode failed = awaitStatus("template-messages", id, "failed");
+        assertThat(failed.get("errcode").asInt()).isEqualTo(40003);
+
+        JsonNode deadLetters = ApiClient.json(api.get("/api/v1/dead-letters"));
+        assertThat(deadLetters.get("sends").findValuesAsText("id")).contains(id);
+
+        HttpResponse<String> replay = api.post("/api/v1/dead-letters/" + id + "/replay", "");
+
+        assertThat(replay.statusCode()).isEqualTo(202);
+        JsonNode sent = awaitStatus("template-messages", id, "sent");
+        assertThat(sent.get("attempts").asInt()).isEqualTo(2);
+        assertThat(SIMULATOR.deliveries("template")).singleElement().satisfies(d -> assertThat(d.touser()).isEqualTo(user));
+        assertThat(ApiClient.json(api.get("/api/v1/dead-letters")).get("sends").findValuesAsText("id")).doesNotContain(id);
+    }
+
+    @Test
+    void aFailedInboundMessageIsListedAndReplayedThroughTheApi() {
+        String msgId = Samples.newMsgId();
+        driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-boom-api", "boom", msgId)));
+        String letter = await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode l : ApiClient.json(api.get("/api/v1/dead-letters")).get("inbound")) {
+                if (l.get("message").asText().contains(msgId)) {
+                    return l.get("id").asText();
+                }
+            }
+            return null;
+        }, l -> l != null);
+
+        assertThat(api.post("/api/v1/dead-letters/" + letter + "/replay", "").statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.timesProcessed(msgId) == 2);
+    }
+
+    @Test
+    void replayingSomethingUnknownIs404() {
+        assertThat(api.post("/api/v1/dead-letters/unknown-thing/replay", "").statusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,78 @@
+package io.wxgate.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway as a separate JVM, as it runs in production, so a test can kill it with SIGKILL mid-work and
+ * start it again on the same data directory.
+ */
+public final class GatewayProcess {
+
+    private final Process process;
+    private final int port;
+
+    private GatewayProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static GatewayProcess start(int port, Map<String, String> settings, Path log) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.wxgate.WxGateApplication",
+                "--gateway.http-port=" + port));
+        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            GatewayProcess gateway = new GatewayProcess(p, port);
+            gateway.awaitListening(Duration.ofSeconds(90));
+            return gateway;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye — what a crash or an OOM kill looks like. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void stop() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitListening(Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway process exited with " + process.exitValue());
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                CallbackDriver.sleep(Duration.ofMillis(200));
+            }
+        }
+        kill();
+        throw new IllegalStateException("gateway did not listen on " + port + " within " + limit);
+    }
+}
