@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.GatewayProperties;
+import io.wxgate.config.QueueProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.send.QueueRoutes;
 import io.wxgate.send.WeChatApiException;
@@ -43,10 +44,12 @@ public class ApiRoutes extends RouteBuilder {
     private final SendStore store;
     private final AccessTokenSource tokens;
     private final Path inboundDeadLetters;
+    private final QueueProperties queues;
     private final Clock clock;
 
     public ApiRoutes(GatewayProperties gateway, WeChatProperties wechat, SendStore store, AccessTokenSource tokens,
-            Clock clock) {
+            QueueProperties queues, Clock clock) {
+        this.queues = queues;
         this.apiKey = gateway.apiKey().getBytes(StandardCharsets.UTF_8);
         this.store = store;
         this.tokens = tokens;
@@ -92,7 +95,7 @@ public class ApiRoutes extends RouteBuilder {
         for (String api : new String[] {"template", "custom", "subscribe"}) {
             from("direct:api-queue-" + api).routeId("api-queue-" + api)
                     .process(e -> accept(e, api))
-                    .to(ExchangePattern.InOnly, QueueRoutes.queueUri(api))
+                    .to(ExchangePattern.InOnly, queues.produceUri(api))
                     .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                             .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
 
@@ -121,7 +124,9 @@ public class ApiRoutes extends RouteBuilder {
                 .choice().when(variable("replaySend").isNotNull())
                     .setBody(e -> e.getVariable("replaySend", SendRecord.class).request())
                     .setHeader(QueueRoutes.SEND_ID, variable("replayId"))
-                    .toD("jms:queue:wechat.send.${variable.replayApi}?exchangePattern=InOnly")
+                    .setExchangePattern(ExchangePattern.InOnly)
+                    .toD(queues.produceUri("${variable.replayApi}"))
+                    .setExchangePattern(ExchangePattern.InOut)
                 .end()
                 .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                         .put("id", e.getVariable("replayId", String.class))

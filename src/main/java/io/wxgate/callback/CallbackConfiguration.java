@@ -18,8 +18,9 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 
-/** The callback's parts. Stores default to this JVM; cluster mode replaces them with shared ones. */
+/** The callback's parts. Stores default to this JVM; cluster mode (ClusterConfiguration) shares them in Redis. */
 @Configuration(proxyBeanMethods = false)
 public class CallbackConfiguration {
 
@@ -35,19 +36,19 @@ public class CallbackConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean(IdempotentRepository.class)
+    @Profile("!cluster")
     IdempotentRepository wechatDedupeRepository(WeChatProperties settings) {
         return new ExpiringIdempotentRepository(settings.callback().dedupeWindow());
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @Profile("!cluster")
     FirstReplyStore firstReplyStore(WeChatProperties settings) {
         return new LocalFirstReplyStore(settings.callback().dedupeWindow());
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @Profile("!cluster")
     NonceRegistry nonceRegistry(WeChatProperties settings) {
         return new LocalNonceRegistry(settings.callback().timestampWindow().multipliedBy(2));
     }

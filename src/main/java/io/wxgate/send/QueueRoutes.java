@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.QueueProperties;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import org.apache.camel.Exchange;
@@ -16,7 +17,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The durable send queues {@code wechat.send.template|custom|subscribe} (SPEC §4–§5). A message is consumed
+ * The durable send queues {@code wechat.send.template|custom|subscribe} (SPEC §4–§5), on the embedded broker
+ * or, in cluster mode, RabbitMQ. A message is consumed
  * in a broker transaction that commits only after WeChat's answer is recorded, so a crash redelivers it
  * rather than losing it; the redelivery carries the same client_msg_id, so it cannot reach the user twice.
  */
@@ -29,22 +31,19 @@ public class QueueRoutes extends RouteBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SendStore store;
+    private final QueueProperties queues;
     private final Clock clock;
 
-    public QueueRoutes(SendStore store, Clock clock) {
+    public QueueRoutes(SendStore store, QueueProperties queues, Clock clock) {
         this.store = store;
+        this.queues = queues;
         this.clock = clock;
-    }
-
-    public static String queueUri(String api) {
-        return "jms:queue:wechat.send." + api;
     }
 
     @Override
     public void configure() {
         for (String api : new String[] {"template", "custom", "subscribe"}) {
-            from(queueUri(api) + "?transacted=true&concurrentConsumers={{wechat.queue.consumers}}"
-                    + "&maxConcurrentConsumers={{wechat.queue.consumers}}")
+            from(queues.consumeUri(api))
                     .routeId("wechat-queue-" + api)
                     .process(e -> intake(e, api))
                     .filter(e -> SendRecord.QUEUED.equals(e.getVariable(RECORD, SendRecord.class).status()))
@@ -70,7 +69,7 @@ public class QueueRoutes extends RouteBuilder {
     private void intake(Exchange e, String api) throws Exception {
         String id = e.getIn().getHeader(SEND_ID, String.class);
         if (id == null) {
-            id = "jms-" + digest(e.getIn().getHeader("JMSMessageID", String.class));
+            id = "jms-" + digest(brokerMessageId(e));
             ObjectNode request = (ObjectNode) JSON.readTree(e.getIn().getBody(String.class));
             if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
                 request.put("client_msg_id", id);
@@ -98,6 +97,19 @@ public class QueueRoutes extends RouteBuilder {
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         store.update(e.getVariable("wechatSendId", String.class),
                 r -> r.failed(errcode, errmsg, attempts, clock.instant()));
+    }
+
+    /** The broker's own id of the message, which stays the same when the broker redelivers it. */
+    private static String brokerMessageId(Exchange e) {
+        String id = e.getIn().getHeader("JMSMessageID", String.class);
+        if (id == null) {
+            id = e.getIn().getHeader("CamelSpringRabbitmqMessageId", String.class);
+        }
+        if (id == null) {
+            // No broker id (an AMQP producer that sets no message-id): a redelivery cannot be recognised.
+            id = java.util.UUID.randomUUID().toString();
+        }
+        return id;
     }
 
     private static String digest(String jmsMessageId) throws Exception {

@@ -18,9 +18,9 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.ComponentCustomizer;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 
 @Configuration(proxyBeanMethods = false)
 public class SendConfiguration {
@@ -41,7 +41,7 @@ public class SendConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @Profile("!cluster")
     SendStore sendStore(GatewayProperties gateway) {
         return new FileSendStore(Path.of(gateway.dataDir(), "sends"));
     }
@@ -68,7 +68,7 @@ public class SendConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @Profile("!cluster")
     AccessTokenSource accessTokenSource(WeChatProperties wechat, SendProperties send, TokenFetcher fetcher,
             Clock clock) {
         SendProperties.Token token = send.token();

@@ -1,0 +1,103 @@
+package io.wxgate.cluster;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.wxgate.config.ClusterProperties;
+import io.wxgate.config.SendProperties;
+import io.wxgate.config.WeChatProperties;
+import io.wxgate.store.FirstReplyStore;
+import io.wxgate.store.NonceRegistry;
+import io.wxgate.store.RedisFirstReplyStore;
+import io.wxgate.store.RedisIdempotentRepository;
+import io.wxgate.store.RedisKeys;
+import io.wxgate.store.RedisNonceRegistry;
+import io.wxgate.store.RedisSendStore;
+import io.wxgate.store.SendStore;
+import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.RedisAccessTokenSource;
+import io.wxgate.token.TokenFetcher;
+import org.apache.camel.spi.IdempotentRepository;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Cluster mode (SPEC §6): every store an instance would keep to itself lives in Redis instead, and the queues
+ * are RabbitMQ's, so any number of instances behind a load balancer behave as one.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("cluster")
+public class ClusterConfiguration {
+
+    static final List<String> QUEUES = List.of("send.template", "send.custom", "send.subscribe", "inbound");
+
+    @Bean
+    RedisKeys redisKeys(ClusterProperties cluster, WeChatProperties wechat) {
+        return new RedisKeys(cluster.keyPrefix(), wechat.appId());
+    }
+
+    @Bean
+    IdempotentRepository wechatDedupeRepository(StringRedisTemplate redis, RedisKeys keys, WeChatProperties wechat) {
+        return new RedisIdempotentRepository(redis, keys, wechat.callback().dedupeWindow());
+    }
+
+    @Bean
+    FirstReplyStore firstReplyStore(StringRedisTemplate redis, RedisKeys keys, WeChatProperties wechat) {
+        return new RedisFirstReplyStore(redis, keys, wechat.callback().dedupeWindow());
+    }
+
+    @Bean
+    NonceRegistry nonceRegistry(StringRedisTemplate redis, RedisKeys keys, WeChatProperties wechat) {
+        return new RedisNonceRegistry(redis, keys, wechat.callback().timestampWindow().multipliedBy(2));
+    }
+
+    @Bean
+    SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, ClusterProperties cluster) {
+        return new RedisSendStore(redis, keys, cluster.sendRecordTtl());
+    }
+
+    @Bean
+    AccessTokenSource accessTokenSource(StringRedisTemplate redis, RedisKeys keys, TokenFetcher fetcher,
+            SendProperties send, ClusterProperties cluster, Clock clock) {
+        SendProperties.Token token = send.token();
+        return new RedisAccessTokenSource(redis, keys, fetcher, token.refreshMargin(), cluster.tokenLockWait(),
+                "stable_token".equals(token.endpoint()), token.forceRefreshInterval(), token.forceRefreshPerDay(), clock);
+    }
+
+    /**
+     * The exchange, the durable queues bound to it, and for each a dead-letter queue that receives what a
+     * consumer rejects. Declared by Spring AMQP on the first connection, identically by every instance.
+     */
+    @Bean
+    Declarables rabbitTopology(ClusterProperties cluster) {
+        List<Declarable> all = new ArrayList<>();
+        DirectExchange exchange = new DirectExchange(cluster.exchange(), true, false);
+        DirectExchange deadLetters = new DirectExchange(cluster.exchange() + ".dlx", true, false);
+        all.add(exchange);
+        all.add(deadLetters);
+        for (String name : QUEUES) {
+            String queueName = cluster.queuePrefix() + name;
+            Queue queue = new Queue(queueName, true, false, false, Map.of(
+                    "x-dead-letter-exchange", deadLetters.getName(),
+                    "x-dead-letter-routing-key", queueName + ".dlq"));
+            Queue dlq = new Queue(queueName + ".dlq", true);
+            Binding binding = BindingBuilder.bind(queue).to(exchange).with(queueName);
+            Binding dlqBinding = BindingBuilder.bind(dlq).to(deadLetters).with(queueName + ".dlq");
+            all.add(queue);
+            all.add(dlq);
+            all.add(binding);
+            all.add(dlqBinding);
+        }
+        return new Declarables(all);
+    }
+}

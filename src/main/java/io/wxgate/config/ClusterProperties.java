@@ -1,0 +1,27 @@
+package io.wxgate.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Cluster mode (SPEC §6), bound from {@code wechat.cluster.*}.
+ *
+ * @param keyPrefix      Redis keys are {@code <keyPrefix><appId>:…}
+ * @param exchange       the RabbitMQ exchange the queues are bound to
+ * @param queuePrefix    RabbitMQ queue names are {@code <queuePrefix>send.template} etc. and {@code <queuePrefix>inbound}
+ * @param tokenLockWait  how long an instance waits for another's access_token fetch before backing off
+ * @param sendRecordTtl  how long a send record is kept after its last change
+ */
+@ConfigurationProperties("wechat.cluster")
+public record ClusterProperties(String keyPrefix, String exchange, String queuePrefix, Duration tokenLockWait,
+        Duration sendRecordTtl) {
+
+    public ClusterProperties {
+        keyPrefix = keyPrefix == null ? "wxgate:" : keyPrefix;
+        exchange = exchange == null || exchange.isBlank() ? "wechat" : exchange;
+        queuePrefix = queuePrefix == null ? "wechat." : queuePrefix;
+        tokenLockWait = tokenLockWait == null ? Duration.ofSeconds(3) : tokenLockWait;
+        sendRecordTtl = sendRecordTtl == null ? Duration.ofDays(30) : sendRecordTtl;
+    }
+}

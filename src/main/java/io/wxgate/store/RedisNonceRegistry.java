@@ -1,0 +1,28 @@
+package io.wxgate.store;
+
+import java.time.Duration;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** The plain-mode nonce binding of {@link NonceRegistry}, shared by every instance. */
+public final class RedisNonceRegistry implements NonceRegistry {
+
+    private final StringRedisTemplate redis;
+    private final RedisKeys keys;
+    private final Duration window;
+
+    public RedisNonceRegistry(StringRedisTemplate redis, RedisKeys keys, Duration window) {
+        this.redis = redis;
+        this.keys = keys;
+        this.window = window;
+    }
+
+    @Override
+    public boolean bind(String timestampAndNonce, String bodyDigest) {
+        String key = keys.of("nonce", timestampAndNonce);
+        if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(key, bodyDigest, window))) {
+            return true;
+        }
+        return bodyDigest.equals(redis.opsForValue().get(key));
+    }
+}

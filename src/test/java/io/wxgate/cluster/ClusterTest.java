@@ -1,0 +1,268 @@
+package io.wxgate.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.crypto.WeChatCipher;
+import io.wxgate.simulator.WeChatApiSimulator;
+import io.wxgate.testkit.ApiClient;
+import io.wxgate.testkit.CallbackDriver;
+import io.wxgate.testkit.CallbackDriver.Delivery;
+import io.wxgate.testkit.CallbackDriver.Mode;
+import io.wxgate.testkit.GatewayProcess;
+import io.wxgate.testkit.GatewayTest;
+import io.wxgate.testkit.Samples;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * SPEC §6: two gateway processes in cluster mode on the machine's real Redis and RabbitMQ behave as one.
+ * Each run uses its own key prefix, exchange and queues, and removes only those afterwards.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+
+    private static final String TEMPLATE = "/cgi-bin/message/template/send";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String KEY_PREFIX = "wxgate-test-" + RUN + ":";
+    private static final String EXCHANGE = "wxgate-test-" + RUN;
+    private static final String QUEUE_PREFIX = "wxgate-test-" + RUN + ".";
+    private static final String API_KEY = "cluster-key";
+    private static final WeChatApiSimulator SIM = GatewayTest.SIMULATOR;
+
+    private static GatewayProcess a;
+    private static GatewayProcess b;
+    private static int portA;
+    private static int portB;
+    private static CachingConnectionFactory rabbit;
+    private static LettuceConnectionFactory redisFactory;
+    private static StringRedisTemplate redis;
+
+    @BeforeAll
+    static void startTwoInstances() throws Exception {
+        SIM.reset();
+        rabbit = new CachingConnectionFactory("127.0.0.1", 5672);
+        rabbit.setUsername("guest");
+        rabbit.setPassword("guest");
+        redisFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+        redisFactory.afterPropertiesSet();
+        redis = new StringRedisTemplate(redisFactory);
+        redis.afterPropertiesSet();
+        portA = freePort();
+        portB = freePort();
+        CompletableFuture<GatewayProcess> startA = CompletableFuture.supplyAsync(() -> start(portA, "a"));
+        CompletableFuture<GatewayProcess> startB = CompletableFuture.supplyAsync(() -> start(portB, "b"));
+        a = startA.join();
+        b = startB.join();
+    }
+
+    private static GatewayProcess start(int port, String name) {
+        try {
+            Path data = Files.createDirectories(Path.of("target/cluster-test", RUN, name));
+            Map<String, String> settings = new HashMap<>();
+            settings.put("spring.profiles.active", "cluster");
+            settings.put("gateway.data-dir", data.toString());
+            settings.put("gateway.http-host", "127.0.0.1");
+            settings.put("gateway.api-key", API_KEY);
+            settings.put("wechat.app-id", GatewayTest.APP_ID);
+            settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
+            settings.put("wechat.token", GatewayTest.TOKEN);
+            settings.put("wechat.encoding-aes-key", GatewayTest.AES_KEY);
+            settings.put("wechat.api-base-url", SIM.baseUrl().toString());
+            settings.put("wechat.cluster.key-prefix", KEY_PREFIX);
+            settings.put("wechat.cluster.exchange", EXCHANGE);
+            settings.put("wechat.cluster.queue-prefix", QUEUE_PREFIX);
+            settings.put("wechat.queue.consumers", "2");
+            settings.put("wechat.send.rate-per-second.template", "1000");
+            settings.put("camel.main.routes-reload-enabled", "false");
+            return GatewayProcess.start(port, settings, data.resolve("gateway.log"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopAndCleanUp() {
+        for (GatewayProcess p : new GatewayProcess[] {a, b}) {
+            if (p != null) {
+                p.kill();
+            }
+        }
+        RabbitAdmin admin = new RabbitAdmin(rabbit);
+        for (String q : List.of("send.template", "send.custom", "send.subscribe", "inbound")) {
+            admin.deleteQueue(QUEUE_PREFIX + q);
+            admin.deleteQueue(QUEUE_PREFIX + q + ".dlq");
+        }
+        admin.deleteExchange(EXCHANGE);
+        admin.deleteExchange(EXCHANGE + ".dlx");
+        rabbit.destroy();
+        try (var cursor = redis.scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").count(500).build())) {
+            List<String> mine = new ArrayList<>();
+            cursor.forEachRemaining(mine::add);
+            if (!mine.isEmpty()) {
+                redis.delete(mine);
+            }
+        }
+        redisFactory.destroy();
+        SIM.reset();
+    }
+
+    @BeforeEach
+    void quietWeChat() {
+        SIM.delay(TEMPLATE, Duration.ZERO);
+    }
+
+    private static CallbackDriver driver(int port) {
+        return new CallbackDriver(URI.create("http://127.0.0.1:" + port + "/wechat/callback"), GatewayTest.TOKEN,
+                new WeChatCipher(GatewayTest.AES_KEY, GatewayTest.APP_ID));
+    }
+
+    private static String template(String user) {
+        return "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-order\",\"data\":{\"k\":{\"value\":\"v\"}}}";
+    }
+
+    /** Messages the instances forwarded to the inbound queue, i.e. processed, taken off the queue. */
+    private static List<JsonNode> drainForwarded() throws IOException {
+        RabbitTemplate template = new RabbitTemplate(rabbit);
+        List<JsonNode> forwarded = new ArrayList<>();
+        Message m;
+        while ((m = template.receive(QUEUE_PREFIX + "inbound", 200)) != null) {
+            forwarded.add(JSON.readTree(m.getBody()));
+        }
+        return forwarded;
+    }
+
+    @Test
+    @Order(1)
+    void coldStartSendsThroughBothInstancesFetchOneTokenAndAnInvalidatedTokenIsRefreshedOnce() {
+        int before = SIM.tokenFetches();
+        List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ApiClient api = new ApiClient(i % 2 == 0 ? portA : portB, API_KEY);
+            sends.add(CompletableFuture.supplyAsync(() -> api.post("/api/v1/template-messages", template(Samples.user()))));
+        }
+        sends.forEach(s -> assertThat(s.join().statusCode()).isEqualTo(202));
+        await().atMost(Duration.ofSeconds(30)).until(() -> SIM.deliveries("template").size() >= 40);
+        assertThat(SIM.tokenFetches() - before).as("token fetches on a cold cluster").isEqualTo(1);
+
+        SIM.invalidateToken();
+        int delivered = SIM.deliveries("template").size();
+        for (int i = 0; i < 40; i++) {
+            new ApiClient(i % 2 == 0 ? portA : portB, API_KEY).post("/api/v1/template-messages", template(Samples.user()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> SIM.deliveries("template").size() >= delivered + 40);
+        assertThat(SIM.tokenFetches() - before).as("token fetches after one invalidation").isEqualTo(2);
+    }
+
+    @Test
+    @Order(2)
+    void aRetryStormSplitAcrossBothInstancesIsProcessedOnceWithIdenticalAnswers() throws Exception {
+        drainForwarded();
+        String msgId = Samples.newMsgId();
+        Delivery d = driver(portA).delivery(Mode.SAFE, Samples.text(Samples.user(), "help", msgId));
+
+        List<CompletableFuture<HttpResponse<String>>> copies = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            CallbackDriver target = driver(i % 2 == 0 ? portA : portB);
+            copies.add(CompletableFuture.supplyAsync(() -> target.send(d)));
+        }
+        CallbackDriver opener = driver(portA);
+        Set<String> replies = copies.stream().map(CompletableFuture::join).map(opener::openReply).collect(Collectors.toSet());
+
+        assertThat(replies).hasSize(1);
+        assertThat(replies.iterator().next()).contains("Reply 'hours'");
+        Thread.sleep(500);
+        assertThat(drainForwarded()).filteredOn(j -> msgId.equals(j.path("MsgId").asText())).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void aSendAcceptedByOneInstanceIsTrackedThroughTheOther() {
+        String user = Samples.user();
+        ApiClient viaA = new ApiClient(portA, API_KEY);
+        ApiClient viaB = new ApiClient(portB, API_KEY);
+        String id = ApiClient.json(viaA.post("/api/v1/template-messages", template(user))).get("id").asText();
+
+        JsonNode sent = await().atMost(Duration.ofSeconds(15)).until(
+                () -> ApiClient.json(viaB.get("/api/v1/template-messages/" + id)), s -> "sent".equals(s.get("status").asText()));
+        driver(portB).send(driver(portB).delivery(Mode.PLAIN,
+                Samples.templateSendJobFinish(user, sent.get("msgid").asLong(), "success")));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> "delivered".equals(
+                ApiClient.json(viaA.get("/api/v1/template-messages/" + id)).get("status").asText()));
+    }
+
+    @Test
+    @Order(4)
+    void theCentralTokenIsTheSameThroughEitherInstance() {
+        String throughA = ApiClient.json(new ApiClient(portA, API_KEY).get("/api/v1/access-token")).get("access_token").asText();
+        String throughB = ApiClient.json(new ApiClient(portB, API_KEY).get("/api/v1/access-token")).get("access_token").asText();
+
+        assertThat(throughA).isEqualTo(throughB).isEqualTo(SIM.currentToken());
+    }
+
+    @Test
+    @Order(5)
+    void anInstanceKilledMidQueueLeavesItsWorkToTheOtherNothingLostNothingSentTwice() {
+        SIM.delay(TEMPLATE, Duration.ofMillis(100));
+        int before = SIM.deliveries("template").size();
+        ApiClient viaA = new ApiClient(portA, API_KEY);
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String user = "o-cluster-kill-" + RUN + "-" + i;
+            users.add(user);
+            assertThat(viaA.post("/api/v1/template-messages", template(user)).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> SIM.deliveries("template").size() >= before + 10);
+
+        a.kill();
+        a = null;
+        int deliveredAtKill = SIM.deliveries("template").size() - before;
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                SIM.deliveries("template").stream().map(WeChatApiSimulator.Delivery::touser).filter(users::contains)
+                        .distinct().count() == 100);
+        long deliveriesToThem = SIM.deliveries("template").stream().filter(d -> users.contains(d.touser())).count();
+        assertThat(deliveriesToThem).as("deliveries of the 100 sends").isEqualTo(100);
+        System.out.printf("cluster kill test: 100 accepted by A, %d delivered when A was killed, 100 delivered once "
+                + "after B took over%n", deliveredAtKill);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
