@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatXml;
+import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.store.ExpiringIdempotentRepository;
 import io.wxgate.store.FirstReplyStore;
 import io.wxgate.store.LocalFirstReplyStore;
@@ -60,7 +61,7 @@ public class CallbackConfiguration {
 
     @Bean
     InboundDispatcher inboundDispatcher(WeChatProperties settings, FirstReplyStore replies, CamelContext camel,
-            Clock clock) {
+            Clock clock, GatewayMetrics metrics) {
         ProducerTemplate producer = camel.createProducerTemplate();
         ExecutorService workers = camel.getExecutorServiceManager().newThreadPool(this, "wechat-inbound",
                 new ThreadPoolProfileBuilder("wechat-inbound")
@@ -69,6 +70,6 @@ public class CallbackConfiguration {
                         .maxQueueSize(settings.inbound().queueSize())
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
                         .build());
-        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), clock);
+        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), clock, metrics);
     }
 }

@@ -7,6 +7,7 @@ import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.message.XmlRejectedException;
+import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -31,8 +32,11 @@ public class CallbackRoutes extends RouteBuilder {
     private final InboundDispatcher dispatcher;
     private final DedupeKeys dedupeKeys;
 
+    private final GatewayMetrics metrics;
+
     public CallbackRoutes(WeChatProperties settings, CallbackVerifier verifier, WeChatXml xml,
-            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher) {
+            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.verifier = verifier;
         this.xml = xml;
@@ -48,11 +52,15 @@ public class CallbackRoutes extends RouteBuilder {
                     CallbackRejectedException rejected = e.getProperty(Exchange.EXCEPTION_CAUGHT,
                             CallbackRejectedException.class);
                     CallbackAnswer.text(e, rejected.status(), rejected.getMessage());
+                    measure(e);
                 })
                 .log(LoggingLevel.DEBUG, "Callback refused: ${exception.message}");
 
         onException(XmlRejectedException.class, JacksonException.class, XMLStreamException.class).handled(true)
-                .process(e -> CallbackAnswer.text(e, 400, "XML is not well-formed or declares a DOCTYPE"));
+                .process(e -> {
+                    CallbackAnswer.text(e, 400, "XML is not well-formed or declares a DOCTYPE");
+                    measure(e);
+                });
 
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.ERROR, "Callback failed after verification: ${exception}")
@@ -60,6 +68,7 @@ public class CallbackRoutes extends RouteBuilder {
                     boolean verified = e.getProperty(VERIFIED, false, Boolean.class);
                     // Past the signature check only 200 is safe; before it nothing was processed.
                     CallbackAnswer.text(e, verified ? 200 : 500, verified ? CallbackAnswer.SUCCESS : "internal error");
+                    measure(e);
                 });
 
         JacksonXMLDataFormat messageXml = new JacksonXMLDataFormat(xml.mapper(), WeChatMessage.class);
@@ -88,7 +97,8 @@ public class CallbackRoutes extends RouteBuilder {
                             .process(dispatcher)
                         .end()
                         .process(this::answer)
-                .end();
+                .end()
+                .process(this::measure);
     }
 
     private void answer(Exchange e) {
@@ -101,6 +111,13 @@ public class CallbackRoutes extends RouteBuilder {
         } else {
             CallbackAnswer.xml(e, reply);
         }
+    }
+
+    private void measure(Exchange e) {
+        CallbackRequest request = request(e);
+        long started = request != null ? request.arrivalNanos() : System.nanoTime();
+        metrics.answered(e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
+                java.time.Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static CallbackRequest request(Exchange e) {

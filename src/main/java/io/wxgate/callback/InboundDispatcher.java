@@ -12,6 +12,7 @@ import io.wxgate.message.Reply;
 import io.wxgate.message.ReplyHeaders;
 import io.wxgate.message.ReplyXml;
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.store.FirstReplyStore;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -44,9 +45,11 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
     private final ExecutorService workers;
     private final long deadlineNanos;
     private final Clock clock;
+    private final GatewayMetrics metrics;
 
     public InboundDispatcher(FirstReplyStore replies, ProducerTemplate producer, ExecutorService workers,
-            Duration deadline, Clock clock) {
+            Duration deadline, Clock clock, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.replies = replies;
         this.producer = producer;
         this.workers = workers;
@@ -60,17 +63,21 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         boolean retry = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
         CallbackRequest request = exchange.getProperty(CallbackRequest.PROPERTY, CallbackRequest.class);
         CompletableFuture<String> first = replies.replyFor(key);
-        if (!retry) {
-            start(key, exchange.getIn().getBody(WeChatMessage.class));
+        if (retry) {
+            metrics.duplicate();
+        } else {
+            WeChatMessage message = exchange.getIn().getBody(WeChatMessage.class);
+            metrics.callback(message.getMsgType(), message.getEvent());
+            start(key, message);
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
         first.copy()
                 .completeOnTimeout(DEADLINE_PASSED, Math.max(0, remaining), TimeUnit.NANOSECONDS)
                 .whenComplete((answer, failure) -> {
                     if (answer == DEADLINE_PASSED || failure != null) {
-                        if (!retry) {
-                            // Claim the answer for success; if the routes won the race a moment ago, use theirs.
-                            replies.offer(key, "");
+                        if (!retry && replies.offer(key, "")) {
+                            // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
+                            metrics.deadlineHit();
                         }
                         answer = first.getNow("");
                     }

@@ -1,6 +1,7 @@
 package io.wxgate.callback;
 
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.send.DeliveryReports;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -18,6 +19,12 @@ public class InboundRoutes extends RouteBuilder {
     static final String DEAD_LETTER = "direct:wechat-inbound-dead-letter";
     static final String LATE_REPLY = "direct:wechat-late-reply";
     private static final String ORIGINAL = "wechatOriginalMessage";
+
+    private final GatewayMetrics metrics;
+
+    public InboundRoutes(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     @Override
     public void configure() {
@@ -42,6 +49,7 @@ public class InboundRoutes extends RouteBuilder {
         from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")
                 .log(LoggingLevel.ERROR, "Inbound message ${body.msgId} (${body.msgType}/${body.event}) failed and is "
                         + "kept for replay: ${exception.message}")
+                .process(e -> metrics.deadLetter("inbound"))
                 .marshal().json(JsonLibrary.Jackson)
                 .to("file:{{wechat.inbound.dead-letter-dir}}?fileName=${date:now:yyyyMMdd-HHmmss-SSS}-${exchangeId}.json");
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.QueueProperties;
+import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import org.apache.camel.Exchange;
@@ -34,7 +35,10 @@ public class QueueRoutes extends RouteBuilder {
     private final QueueProperties queues;
     private final Clock clock;
 
-    public QueueRoutes(SendStore store, QueueProperties queues, Clock clock) {
+    private final GatewayMetrics metrics;
+
+    public QueueRoutes(SendStore store, QueueProperties queues, Clock clock, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.queues = queues;
         this.clock = clock;
@@ -90,6 +94,7 @@ public class QueueRoutes extends RouteBuilder {
     }
 
     private void failed(Exchange e) {
+        metrics.deadLetter("send");
         Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int attempts = e.getProperty(SendRoutes.ATTEMPTS, 0, Integer.class);
         Integer errcode = cause instanceof WeChatApiException w ? w.getErrcode() : null;

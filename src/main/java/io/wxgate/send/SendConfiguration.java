@@ -8,6 +8,7 @@ import io.wxgate.config.SendProperties;
 import io.wxgate.store.FileSendStore;
 import io.wxgate.store.SendStore;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokenSource;
 import io.wxgate.token.CachedAccessTokenSource;
@@ -31,8 +32,8 @@ public class SendConfiguration {
     }
 
     @Bean
-    WeChatAnswers weChatAnswers(ErrcodeTable table) {
-        return new WeChatAnswers(table);
+    WeChatAnswers weChatAnswers(ErrcodeTable table, GatewayMetrics metrics) {
+        return new WeChatAnswers(table, metrics);
     }
 
     @Bean
@@ -52,9 +53,10 @@ public class SendConfiguration {
     }
 
     @Bean
-    TokenFetcher tokenFetcher(CamelContext camel) {
+    TokenFetcher tokenFetcher(CamelContext camel, GatewayMetrics metrics) {
         ProducerTemplate producer = camel.createProducerTemplate();
         return force -> {
+            metrics.tokenFetch(force);
             try {
                 return producer.requestBody(SendRoutes.TOKEN_FETCH, force, AccessToken.class);
             } catch (CamelExecutionException e) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.token.AccessToken;
 
 /**
@@ -15,15 +16,24 @@ public final class WeChatAnswers {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ErrcodeTable table;
+    private final GatewayMetrics metrics;
 
-    public WeChatAnswers(ErrcodeTable table) {
+    public WeChatAnswers(ErrcodeTable table, GatewayMetrics metrics) {
         this.table = table;
+        this.metrics = metrics;
     }
 
     /** Returns WeChat's JSON answer of a successful call, or throws the exception its errcode maps to. */
     public JsonNode check(int status, String body, String api) {
-        JsonNode answer = parse(status, body, api);
+        JsonNode answer;
+        try {
+            answer = parse(status, body, api);
+        } catch (WeChatApiException e) {
+            metrics.wechatAnswer(api, e.getErrcode());
+            throw e;
+        }
         int errcode = answer.path("errcode").asInt(0);
+        metrics.wechatAnswer(api, errcode);
         if (errcode != 0) {
             throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api);
         }

@@ -28,7 +28,7 @@ public final class GatewayProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.wxgate.WxGateApplication",
-                "--gateway.http-port=" + port));
+                "--gateway.http-port=" + port, "--server.port=0"));
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)

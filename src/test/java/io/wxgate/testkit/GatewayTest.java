@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.simulator.WeChatApiSimulator;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -21,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * One running gateway shared by the integration tests: real Jetty on a free port, real crypto, the shipped
  * routes (copied, so a reload test can edit them) plus the test routes in src/test/resources/test-routes.
  */
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false)
 public abstract class GatewayTest {
 
     public static final String APP_ID = "wxtestapp0000001";
