@@ -37,6 +37,7 @@ final class Callbacks {
     private final IvParameterSpec iv;
     private final byte[] appIdBytes;
     private final WeChatCipher cipher;
+    private final String encodingAesKey;
     private final ThreadLocal<Cipher> aes = ThreadLocal.withInitial(Callbacks::newAes);
     /** The Content of the keyword reply, learnt from the gateway once (see {@link #calibrate}). */
     volatile String expectedReply;
@@ -51,6 +52,14 @@ final class Callbacks {
         this.iv = new IvParameterSpec(k, 0, 16);
         this.appIdBytes = appId.getBytes(StandardCharsets.UTF_8);
         this.cipher = new WeChatCipher(encodingAesKey, appId);
+        this.encodingAesKey = encodingAesKey;
+    }
+
+    /** The same account's callbacks, sent to another port. */
+    Callbacks at(int otherPort) {
+        Callbacks c = new Callbacks(host, otherPort, token, appId, encodingAesKey);
+        c.expectedReply = expectedReply;
+        return c;
     }
 
     // ---- requests

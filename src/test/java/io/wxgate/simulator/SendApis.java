@@ -45,6 +45,7 @@ final class SendApis {
     private final Set<String> unfollowed = new HashSet<>();
     private final Set<String> rejectedTemplates = new HashSet<>();
     private final Map<String, Window> windows = new HashMap<>();
+    private boolean everyWindowOpen;
     private final Map<String, Integer> grants = new HashMap<>();
     private final Map<String, Sent> byClientMsgId = new HashMap<>();
     private final List<Delivery> deliveries = new ArrayList<>();
@@ -108,7 +109,8 @@ final class SendApis {
         if (unfollowed.contains(touser)) {
             return WeChatErrors.error(43004);
         }
-        Window window = windows.get(touser);
+        Window window = everyWindowOpen ? windows.computeIfAbsent(touser,
+                u -> new Window(clock.instant().plus(SERVICE_WINDOW))) : windows.get(touser);
         if (window == null || !clock.instant().isBefore(window.closesAt)) {
             return WeChatErrors.error(45015);
         }
@@ -144,6 +146,11 @@ final class SendApis {
         return WeChatErrors.ok();
     }
 
+    /** The demo's world: every user just wrote to the account, so customer-service messages may reach anyone. */
+    synchronized void openEveryWindow(boolean open) {
+        everyWindowOpen = open;
+    }
+
     synchronized void userInteracted(String openid) {
         windows.put(openid, new Window(clock.instant().plus(SERVICE_WINDOW)));
     }
@@ -169,6 +176,7 @@ final class SendApis {
     }
 
     synchronized void reset() {
+        everyWindowOpen = false;
         unfollowed.clear();
         rejectedTemplates.clear();
         windows.clear();

@@ -213,6 +213,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
         sends.userInteracted(openid);
     }
 
+    /** Opens the customer-service window of every user, as if each had just written (the demo's world). */
+    public void openEveryWindow(boolean open) {
+        sends.openEveryWindow(open);
+    }
+
     /** Template and custom sends to this user answer 43004. */
     public void unfollow(String openid) {
         sends.unfollow(openid);

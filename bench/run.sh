@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The wxgate benchmark (issue #6). One command, from a fresh clone, with only JDK 17 and Maven:
+#
+#   bench/run.sh             full run: 3 start-ups, 120 s JIT warm-up, 30 s per scenario, 10,000 template sends
+#   bench/run.sh --quick     smoke run of about half a minute (figures not comparable)
+#   bench/run.sh --profile   also profiles plain and safe mode under JFR (after the measured scenarios)
+#
+# Further options (--name=value): --connections --warmup --scenario-warmup --duration --startups --sends
+# --warm-sends --send-connections --drain-limit --profile-seconds --only=callbacks,storm,outbound
+# --gateway-arg=--some.setting=value (repeatable). GATEWAY_JAVA_OPTS sets the gateway JVM's options.
+# BENCH_MAVEN_OFFLINE=1 builds with mvn -o. See bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OUT="$ROOT/bench/target"
+mkdir -p "$OUT"
+
+MVN=(mvn -q -B -Dstyle.color=never)
+if [ -n "${BENCH_MAVEN_OFFLINE:-}" ]; then MVN+=(-o); fi
+
+echo "[bench] building the gateway and the WeChat API simulator (mvn test-compile)"
+"${MVN[@]}" -DskipTests test-compile
+"${MVN[@]}" dependency:build-classpath -Dmdep.outputFile="$OUT/cp-runtime.txt" -Dmdep.includeScope=runtime
+"${MVN[@]}" dependency:build-classpath -Dmdep.outputFile="$OUT/cp-test.txt" -Dmdep.includeScope=test
+
+# The gateway runs on its production classpath; the driver also sees the test classes (the simulator).
+GATEWAY_CP="$ROOT/target/classes:$(cat "$OUT/cp-runtime.txt")"
+DRIVER_CP="$OUT/classes:$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/cp-test.txt")"
+
+echo "[bench] compiling the load driver (bench/src)"
+rm -rf "$OUT/classes"
+mkdir -p "$OUT/classes"
+javac -encoding UTF-8 -d "$OUT/classes" -cp "$DRIVER_CP" $(find "$ROOT/bench/src" -name '*.java')
+
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$COMMIT" != unknown ] && ! git diff-index --quiet HEAD -- 2>/dev/null; then
+  COMMIT="$COMMIT + uncommitted changes"
+fi
+
+# ParallelGC and a fixed heap keep the generator's own GC short and cheap on the shared cores.
+exec java -XX:+UseParallelGC -Xms1g -Xmx1g -Dbench.clkTck="$(getconf CLK_TCK)" -cp "$DRIVER_CP" wxbench.Bench \
+  --root="$ROOT" --gateway-classpath="$GATEWAY_CP" --commit="$COMMIT" --gateway-jvm="${GATEWAY_JAVA_OPTS:-}" "$@"

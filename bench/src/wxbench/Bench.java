@@ -1,0 +1,260 @@
+package wxbench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.wxgate.simulator.WeChatApiSimulator;
+
+/**
+ * The wxgate benchmark (issue #6): start-up, callbacks in plain and safe mode, WeChat's retry storm, and durable
+ * template sends against the WeChat API simulator. Run through bench/run.sh, which builds and sets the classpath.
+ */
+public final class Bench {
+
+    static final String APP_ID = "wxbench0000000001";
+    static final String APP_SECRET = "bench-app-secret-0123456789abcdef";
+    static final String TOKEN = "bench-callback-token";
+    static final String AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    static final String API_KEY = "bench-api-key-5f4e3d2c1b";
+    static final String HOST = "127.0.0.1";
+
+    /** Options, all --name=value; see bench/README.md. */
+    static final class Options {
+        boolean quick;
+        boolean profile;
+        int connections = 32;
+        double warmup = 120;        // global JIT warm-up, cycling through the callback scenarios
+        double scenarioWarmup = 5;  // unrecorded lead-in of each scenario
+        double duration = 30;       // measured window of each scenario
+        int startups = 3;
+        int sends = 10_000;
+        int warmSends = 1_000;
+        int sendConnections = 32;
+        double drainLimit = 180;
+        double profileSeconds = 30;
+        Path root = Path.of(".");
+        Path results;
+        Path work;
+        String gatewayClasspath;
+        List<String> gatewayJvm = new ArrayList<>();
+        List<String> gatewayArgs = new ArrayList<>();
+        String only = "";
+        String commit = "";
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (String a : args) {
+                if (a.equals("--quick")) {
+                    o.quick = true;
+                    o.warmup = 4;
+                    o.scenarioWarmup = 0.5;
+                    o.duration = 2;
+                    o.startups = 1;
+                    o.sends = 300;
+                    o.warmSends = 50;
+                    o.drainLimit = 30;
+                    o.profileSeconds = 5;
+                }
+            }
+            for (String a : args) {
+                String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
+                switch (name) {
+                    case "--quick" -> { }
+                    case "--profile" -> o.profile = true;
+                    case "--connections" -> o.connections = Integer.parseInt(v);
+                    case "--warmup" -> o.warmup = Double.parseDouble(v);
+                    case "--scenario-warmup" -> o.scenarioWarmup = Double.parseDouble(v);
+                    case "--duration" -> o.duration = Double.parseDouble(v);
+                    case "--startups" -> o.startups = Integer.parseInt(v);
+                    case "--sends" -> o.sends = Integer.parseInt(v);
+                    case "--warm-sends" -> o.warmSends = Integer.parseInt(v);
+                    case "--send-connections" -> o.sendConnections = Integer.parseInt(v);
+                    case "--drain-limit" -> o.drainLimit = Double.parseDouble(v);
+                    case "--profile-seconds" -> o.profileSeconds = Double.parseDouble(v);
+                    case "--only" -> o.only = v;
+                    case "--root" -> o.root = Path.of(v);
+                    case "--results" -> o.results = Path.of(v);
+                    case "--work" -> o.work = Path.of(v);
+                    case "--gateway-classpath" -> o.gatewayClasspath = v;
+                    case "--gateway-jvm" -> o.gatewayJvm.addAll(Arrays.stream(v.trim().split("\\s+"))
+                            .filter(s -> !s.isEmpty()).toList());
+                    case "--gateway-arg" -> o.gatewayArgs.add(v);
+                    case "--commit" -> o.commit = v;
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
+                }
+            }
+            if (o.gatewayClasspath == null) {
+                throw new IllegalArgumentException("--gateway-classpath is required (run bench/run.sh)");
+            }
+            if (o.results == null) {
+                o.results = o.root.resolve("bench/results");
+            }
+            if (o.work == null) {
+                o.work = o.root.resolve("bench/target");
+            }
+            return o;
+        }
+
+        boolean runs(String group) {
+            return only.isEmpty() || Arrays.asList(only.split(",")).contains(group);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        String stamp = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")) + (o.quick ? "-quick" : "");
+        Path runDir = o.work.resolve("run-" + stamp);
+        Files.createDirectories(runDir);
+        Files.createDirectories(o.results);
+
+        log("simulator: starting the WeChat API simulator in this JVM (template send held 50 ms)");
+        WeChatApiSimulator sim = WeChatApiSimulator.start(APP_ID, APP_SECRET);
+        sim.delay(WeChatApiSimulator.TEMPLATE_SEND, Duration.ofMillis(50));
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("gateway.http-host", HOST);
+        settings.put("wechat.api-base-url", sim.baseUrl().toString());
+        settings.put("wechat.app-id", APP_ID);
+        settings.put("wechat.app-secret", APP_SECRET);
+        settings.put("wechat.token", TOKEN);
+        settings.put("wechat.encoding-aes-key", AES_KEY);
+        settings.put("gateway.api-key", API_KEY);
+        // The shipped 300 s timestamp window is kept: every request here is signed with a fresh timestamp (a retry
+        // storm with the timestamp of its first copy, seconds old). A wider window would force a dedupe window as
+        // wide (start-up refuses a shorter one), i.e. six times the entries the shipped 10 min keep in memory.
+        settings.put("wechat.send.rate-per-second.template", "100000");
+        settings.put("camel.main.routes-reload-enabled", "false");
+        // If a Spring web server / actuator is on the classpath, keep it off fixed ports.
+        settings.put("server.port", "0");
+        settings.put("management.server.port", "0");
+
+        Callbacks callbacks = new Callbacks(HOST, 0, TOKEN, APP_ID, AES_KEY);
+        callbacks.selfTest();
+
+        List<Gateway> startups = new ArrayList<>();
+        for (int i = 1; i < o.startups; i++) {
+            log("start-up " + i + "/" + o.startups + " (started and stopped, fresh data directory)");
+            Gateway g = Gateway.start(o.root, o.gatewayClasspath, o.gatewayJvm, settings, o.gatewayArgs,
+                    runDir.resolve("gateway-startup-" + i + ".log"), callbacks, 120);
+            startups.add(g);
+            g.stop();
+        }
+        log("start-up " + o.startups + "/" + o.startups + " (the gateway under test)");
+        Gateway gw = Gateway.start(o.root, o.gatewayClasspath, o.gatewayJvm, settings, o.gatewayArgs,
+                runDir.resolve("gateway.log"), callbacks, 120);
+        startups.add(gw);
+        long pid = gw.pid();
+        log(String.format(Locale.ROOT, "gateway pid %d on port %d: ready in %.2f s (Spring: started in %.2f s)", pid,
+                gw.port, gw.readySeconds, gw.springStartedSeconds));
+        long rssIdle = Proc.status(pid, "VmRSS");
+
+        Report report = new Report(o, now, startups, rssIdle);
+        try {
+            Callbacks cb = callbacks.at(gw.port);
+            cb.calibrate();
+            log("keyword reply learnt: \"" + cb.expectedReply + "\"");
+
+            List<Load.Scenario> throughput = List.of(cb.plain(false), cb.plain(true), cb.safe(false, 8),
+                    cb.safe(true, 8));
+            boolean callbacksOn = o.runs("callbacks") || o.runs("storm") || o.runs("profile");
+            if (callbacksOn) {
+                // Every scenario once, one connection, every answer checked: fail fast on a wrong set-up.
+                for (Load.Scenario s : List.of(cb.plain(false), cb.plain(true), cb.safe(false, 1), cb.safe(true, 1),
+                        cb.storm(false), cb.storm(true))) {
+                    Load.Result r = Load.run(s, HOST, gw.port, 4, 0.0, 0.3, pid);
+                    if (r.count() == 0 || r.errors() > 0) {
+                        throw new IllegalStateException("smoke test of '" + s.name() + "' failed: " + r.errors()
+                                + " errors of " + r.count() + "; first problem: " + r.firstProblem());
+                    }
+                }
+                log(String.format(Locale.ROOT, "JIT warm-up: %.0f s cycling through the callback scenarios", o.warmup));
+                List<Load.Scenario> cycle = List.of(cb.plain(false), cb.plain(true), cb.safe(false, 8), cb.safe(true, 8),
+                        cb.storm(false), cb.storm(true));
+                double slice = Math.min(10, Math.max(0.5, o.warmup / cycle.size()));
+                long warmEnd = System.nanoTime() + (long) (o.warmup * 1e9);
+                for (int i = 0; System.nanoTime() < warmEnd; i++) {
+                    double left = (warmEnd - System.nanoTime()) / 1e9;
+                    Load.run(cycle.get(i % cycle.size()), HOST, gw.port, o.connections, Math.min(slice, left), 0, pid);
+                }
+            }
+            if (o.runs("callbacks")) {
+                for (Load.Scenario s : throughput) {
+                    report.callbacks.add(measure(s, gw, o));
+                }
+            }
+            if (o.runs("storm")) {
+                for (boolean safe : new boolean[] {false, true}) {
+                    report.storms.add(measure(cb.storm(safe), gw, o));
+                }
+            }
+            if (o.runs("outbound")) {
+                log("outbound: " + o.warmSends + " template sends to warm up, then " + o.sends + " measured");
+                Outbound.Result warm = Outbound.run(sim, HOST, gw.port, API_KEY, o.warmSends, o.sendConnections,
+                        60, o.drainLimit, pid);
+                log(String.format(Locale.ROOT, "  warm-up: %d accepted, %d delivered", warm.accepted(),
+                        warm.delivered()));
+                Outbound.Result r = Outbound.run(sim, HOST, gw.port, API_KEY, o.sends, o.sendConnections, 120,
+                        o.drainLimit, pid);
+                report.outbound = r;
+                log(String.format(Locale.ROOT, "  %d accepted at %.0f/s (p99 %.1f ms); %d delivered, %.0f/s end to "
+                        + "end, best 1 s %.0f/s%s", r.accepted(), r.acceptedPerSec(), r.p99(), r.delivered(),
+                        r.deliveredPerSec(), r.peakDeliveredPerSec(), r.complete() ? "" : " (INCOMPLETE)"));
+            }
+            if (o.profile) {
+                for (Load.Scenario s : List.of(cb.plain(true), cb.safe(true, 8))) {
+                    Path jfr = runDir.resolve("profile-" + (s.name().startsWith("plain") ? "plain" : "safe") + ".jfr")
+                            .toAbsolutePath();
+                    log(String.format(Locale.ROOT, "profile: '%s' under JFR for %.0f s", s.name(), o.profileSeconds));
+                    Profiler.start(pid, jfr);
+                    Load.Result r = Load.run(s, HOST, gw.port, o.connections, 0.5, o.profileSeconds, pid);
+                    Profiler.stop(pid, jfr);
+                    report.profiles.put(s.name() + String.format(Locale.ROOT, " — %.0f req/s under JFR", r.rps()),
+                            Profiler.analyse(jfr, 25));
+                }
+            }
+            report.rssEnd = Proc.status(pid, "VmRSS");
+            report.rssPeak = Proc.status(pid, "VmHWM");
+            report.threads = Proc.status(pid, "Threads");
+            report.dataBytes = Proc.dirBytes(gw.dataDir);
+        } finally {
+            gw.stop();
+            sim.close();
+        }
+
+        String md = report.markdown();
+        Path out = o.results.resolve(stamp + ".md");
+        Files.writeString(out, md, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+        log("written to " + out + " (gateway log and JFR files under " + runDir + ")");
+    }
+
+    private static Load.Result measure(Load.Scenario s, Gateway gw, Options o) {
+        log(String.format(Locale.ROOT, "measuring '%s': %d connections, %.1f s lead-in, %.0f s measured", s.name(),
+                o.connections, o.scenarioWarmup, o.duration));
+        Load.Result r = Load.run(s, HOST, gw.port, o.connections, o.scenarioWarmup, o.duration, gw.pid());
+        log(String.format(Locale.ROOT, "  %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d, server %.0f µs/req%s",
+                r.rps(), r.p50(), r.p99(), r.errors(), r.serverCpuUs(),
+                r.firstProblem() == null ? "" : "; first problem: " + r.firstProblem()));
+        return r;
+    }
+
+    static void log(String s) {
+        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + s);
+        System.out.flush();
+    }
+}
