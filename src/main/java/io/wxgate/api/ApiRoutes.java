@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +16,7 @@ import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.send.QueueRoutes;
+import io.wxgate.send.SendIntake;
 import io.wxgate.send.WeChatApiException;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
@@ -47,8 +47,11 @@ public class ApiRoutes extends RouteBuilder {
     private final QueueProperties queues;
     private final Clock clock;
 
+    private final SendIntake intake;
+
     public ApiRoutes(GatewayProperties gateway, WeChatProperties wechat, SendStore store, AccessTokenSource tokens,
-            QueueProperties queues, Clock clock) {
+            QueueProperties queues, SendIntake intake, Clock clock) {
+        this.intake = intake;
         this.queues = queues;
         this.apiKey = gateway.apiKey().getBytes(StandardCharsets.UTF_8);
         this.store = store;
@@ -153,12 +156,7 @@ public class ApiRoutes extends RouteBuilder {
             throw new ApiRejection(415, "Content-Type must be application/json", null);
         }
         ObjectNode request = SendRequests.parse(api, e.getIn().getBody(String.class));
-        String id = UUID.randomUUID().toString().replace("-", "");
-        if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
-            // Assigned before queueing, so every retry and redelivery of this send carries the same one.
-            request.put("client_msg_id", id);
-        }
-        store.create(SendRecord.queued(id, api, request.toString(), clock.instant()));
+        String id = intake.accept(api, request);
         e.setVariable("sendId", id);
         var message = e.getMessage();
         message.removeHeaders("*");
@@ -188,10 +186,15 @@ public class ApiRoutes extends RouteBuilder {
         e.setVariable("replayId", id);
         var send = store.find(id);
         if (send.isPresent()) {
-            if (!SendRecord.FAILED.equals(send.get().status())) {
-                throw new ApiRejection(409, "send " + id + " is " + send.get().status() + ", not failed", null);
+            // The check and the change are one atomic update, so two concurrent replays queue the send once.
+            java.util.concurrent.atomic.AtomicReference<String> found = new java.util.concurrent.atomic.AtomicReference<>();
+            SendRecord requeued = store.update(id, r -> {
+                found.set(r.status());
+                return SendRecord.FAILED.equals(r.status()) ? r.requeued(clock.instant()) : r;
+            }).orElseThrow();
+            if (!SendRecord.FAILED.equals(found.get())) {
+                throw new ApiRejection(409, "send " + id + " is " + found.get() + ", not failed", null);
             }
-            SendRecord requeued = store.update(id, r -> r.requeued(clock.instant())).orElseThrow();
             e.setVariable("replaySend", requeued);
             e.setVariable("replayApi", requeued.api());
             e.setVariable("replayStatus", SendRecord.QUEUED);

@@ -64,6 +64,10 @@ public class CallbackRoutes extends RouteBuilder {
 
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.ERROR, "Callback failed after verification: ${exception}")
+                // A verified message that failed before its routes ran is kept, as WeChat will not send it again.
+                .filter(e -> e.getProperty(VERIFIED, false, Boolean.class) && e.getIn().getBody() instanceof WeChatMessage)
+                    .to(InboundRoutes.DEAD_LETTER)
+                .end()
                 .process(e -> {
                     boolean verified = e.getProperty(VERIFIED, false, Boolean.class);
                     // Past the signature check only 200 is safe; before it nothing was processed.

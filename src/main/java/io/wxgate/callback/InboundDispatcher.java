@@ -74,15 +74,23 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         first.copy()
                 .completeOnTimeout(DEADLINE_PASSED, Math.max(0, remaining), TimeUnit.NANOSECONDS)
                 .whenComplete((answer, failure) -> {
-                    if (answer == DEADLINE_PASSED || failure != null) {
-                        if (!retry && replies.offer(key, "")) {
-                            // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
-                            metrics.deadlineHit();
+                    String body = "";
+                    try {
+                        if (answer == DEADLINE_PASSED || failure != null) {
+                            if (!retry && replies.offer(key, "")) {
+                                // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
+                                metrics.deadlineHit();
+                            }
+                            answer = first.getNow("");
                         }
-                        answer = first.getNow("");
+                        body = answer;
+                    } catch (RuntimeException e) {
+                        // A shared store out of reach must not keep WeChat waiting: answer success in time.
+                        LOG.error("First reply of {} could not be settled: {}", key, e.toString());
+                    } finally {
+                        exchange.getMessage().setBody(body);
+                        callback.done(false);
                     }
-                    exchange.getMessage().setBody(answer);
-                    callback.done(false);
                 });
         return false;
     }
@@ -104,7 +112,8 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         Reply reply = null;
         String answer = "";
         try {
-            Exchange done = producer.send(InboundRoutes.INBOUND, ExchangePattern.InOut,
+            // InOnly: a route's to: jms:… or spring-rabbitmq:… must not wait for a reply (camel-notes §6).
+            Exchange done = producer.send(InboundRoutes.INBOUND, ExchangePattern.InOnly,
                     ex -> ex.getIn().setBody(message));
             if (done.isFailed()) {
                 // Only reachable when even the dead-letter route failed: nothing else is left to keep it.

@@ -23,6 +23,9 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     public static final String ID = "wechat-errcodes";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEMPLATE_PATH = "/cgi-bin/message/template/send";
+    private static final String TOKEN_REFRESHED = "wechatTokenRefreshed";
+    private static final String FALLBACK_USED = "wechatFallbackUsed";
+    private static final String TRANSIENT_RETRIES = "wechatTransientRetries";
 
     private final SendProperties send;
     private final AccessTokenSource tokens;
@@ -37,39 +40,52 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     @Override
     public void configuration() {
         RouteConfigurationDefinition errcodes = routeConfiguration(ID);
+        // Each behaviour keeps its own budget in an exchange variable: Camel's redelivery counter is shared by
+        // all clauses, so busy retries would otherwise use up the one token refresh, or the reverse. Every
+        // clause names its own onRedelivery, since Camel keeps the last one set otherwise.
+        SendProperties.Backoff backoff = send.backoff();
 
         // Drop the token only if it is still the one that failed, then try once more with a fresh one.
         errcodes.onException(TokenRejectedException.class)
-                .maximumRedeliveries(1).redeliveryDelay(0)
-                .onRedelivery(e -> tokens.invalidate(e.getVariable(SendRoutes.TOKEN, String.class)));
+                .retryWhile(e -> e.getVariable(TOKEN_REFRESHED) == null)
+                .redeliveryDelay(0)
+                .onRedelivery(e -> {
+                    e.setVariable(TOKEN_REFRESHED, true);
+                    tokens.invalidate(e.getVariable(SendRoutes.TOKEN, String.class));
+                });
 
         errcodes.onException(TemplateRejectedException.class)
-                .onWhen(e -> fallbackTemplateOf(e) != null)
-                .maximumRedeliveries(1).redeliveryDelay(0)
+                .onWhen(e -> e.getVariable(FALLBACK_USED) == null && fallbackTemplateOf(e) != null)
+                .retryWhile(e -> e.getVariable(FALLBACK_USED) == null)
+                .redeliveryDelay(0)
                 .onRedelivery(this::useFallbackTemplate);
 
         errcodes.onException(CustomWindowClosedException.class)
-                .onWhen(e -> !send.customFallbackTemplate().isEmpty() && customText(e) != null)
-                .maximumRedeliveries(1).redeliveryDelay(0)
+                .onWhen(e -> e.getVariable(FALLBACK_USED) == null && !send.customFallbackTemplate().isEmpty()
+                        && customText(e) != null)
+                .retryWhile(e -> e.getVariable(FALLBACK_USED) == null)
+                .redeliveryDelay(0)
                 .onRedelivery(this::sendAsTemplate);
 
-        SendProperties.Backoff backoff = send.backoff();
         errcodes.onException(WeChatBusyException.class)
-                .maximumRedeliveries(backoff.maxRetries())
+                .retryWhile(this::transientBudgetLeft)
                 .redeliveryDelay(backoff.initialDelay().toMillis())
                 .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
                 .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
-                .asyncDelayedRedelivery();
+                .asyncDelayedRedelivery()
+                .onRedelivery(ErrcodeHandling::spendTransientBudget);
 
-        // A transport fault is repeated only where a repeat cannot reach the user twice (TransportFaults).
-        errcodes.onException(IOException.class)
+        // A transport fault or an unreadable answer is repeated only where a repeat cannot reach the user twice:
+        // the request never left (TransportFaults), or it is a template that WeChat dedupes by client_msg_id.
+        errcodes.onException(IOException.class, UnreadableAnswerException.class)
                 .onWhen(e -> "template".equals(e.getVariable(SendRoutes.API, String.class))
                         || TransportFaults.beforeSending(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
-                .maximumRedeliveries(backoff.maxRetries())
+                .retryWhile(this::transientBudgetLeft)
                 .redeliveryDelay(backoff.initialDelay().toMillis())
                 .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
                 .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
-                .asyncDelayedRedelivery();
+                .asyncDelayedRedelivery()
+                .onRedelivery(ErrcodeHandling::spendTransientBudget);
 
         errcodes.onException(OperatorAlertException.class)
                 .maximumRedeliveries(0)
@@ -80,12 +96,21 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .maximumRedeliveries(0);
     }
 
+    private boolean transientBudgetLeft(Exchange e) {
+        return e.getVariable(TRANSIENT_RETRIES, 0, Integer.class) < send.backoff().maxRetries();
+    }
+
+    private static void spendTransientBudget(Exchange e) {
+        e.setVariable(TRANSIENT_RETRIES, e.getVariable(TRANSIENT_RETRIES, 0, Integer.class) + 1);
+    }
+
     private String fallbackTemplateOf(Exchange e) {
         JsonNode request = request(e);
         return send.fallbackTemplates().get(request.path("template_id").asText(""));
     }
 
     private void useFallbackTemplate(Exchange e) {
+        e.setVariable(FALLBACK_USED, true);
         ObjectNode request = request(e);
         request.put("template_id", fallbackTemplateOf(e));
         e.setVariable(SendRoutes.REQUEST, request.toString());
@@ -103,6 +128,7 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     }
 
     private void sendAsTemplate(Exchange e) {
+        e.setVariable(FALLBACK_USED, true);
         ObjectNode template = JSON.createObjectNode();
         template.put("touser", request(e).path("touser").asText());
         template.put("template_id", send.customFallbackTemplate());

@@ -1,6 +1,10 @@
 package io.wxgate.send;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.QueueProperties;
 import io.wxgate.message.Reply;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -8,20 +12,38 @@ import org.springframework.stereotype.Component;
 /**
  * A reply that missed the callback deadline, or a text too long for a passive reply, still reaches the user:
  * as a customer-service message, allowed right after the user's own message (SPEC §2, wechat-protocol.md §7).
+ * It goes through the durable custom queue like any other send, so it survives a crash, has a status, and
+ * becomes a dead letter if WeChat refuses it.
  */
 @Component
 public class LateReplyRoutes extends RouteBuilder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SendIntake intake;
+    private final QueueProperties queues;
+
+    public LateReplyRoutes(SendIntake intake, QueueProperties queues) {
+        this.intake = intake;
+        this.queues = queues;
+    }
 
     @Override
     public void configure() {
         from("direct:wechat-reply-as-custom").routeId("wechat-reply-as-custom")
                 .onException(Exception.class).handled(true)
-                    .log(LoggingLevel.WARN, "Late reply to ${variable.lateReplyTo} could not be sent: ${exception.message}")
+                    .log(LoggingLevel.ERROR, "Late reply to ${variable.lateReplyTo} could not be queued: ${exception.message}")
                 .end()
                 .setVariable("lateReplyTo", header("WeChatFromUser"))
-                .process(e -> e.getMessage().setBody(CustomMessages.of(e.getMessage().getBody(Reply.class),
-                        e.getMessage().getHeader("WeChatFromUser", String.class))))
-                .to("direct:wechat-send-custom")
-                .log(LoggingLevel.DEBUG, "Late reply to ${variable.lateReplyTo} sent as a customer-service message");
+                .process(e -> {
+                    ObjectNode request = (ObjectNode) JSON.readTree(CustomMessages.of(
+                            e.getMessage().getBody(Reply.class), e.getMessage().getHeader("WeChatFromUser", String.class)));
+                    String id = intake.accept("custom", request);
+                    e.getMessage().removeHeaders("*");
+                    e.getMessage().setHeader(QueueRoutes.SEND_ID, id);
+                    e.getMessage().setBody(request.toString());
+                })
+                .to(ExchangePattern.InOnly, queues.produceUri("custom"))
+                .log(LoggingLevel.DEBUG, "Late reply to ${variable.lateReplyTo} queued as a customer-service message");
     }
 }

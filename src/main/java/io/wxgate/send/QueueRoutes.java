@@ -13,7 +13,6 @@ import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -29,6 +28,9 @@ public class QueueRoutes extends RouteBuilder {
     /** The send's id, set by the REST API; other JMS producers may leave it out. */
     public static final String SEND_ID = "WeChatSendId";
     private static final String RECORD = "wechatSendRecord";
+    private static final String SEND_ID_VARIABLE = "wechatSendId";
+    private static final String FAILURE = "wechatSendFailure";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueueRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SendStore store;
@@ -53,15 +55,16 @@ public class QueueRoutes extends RouteBuilder {
                     .filter(e -> SendRecord.QUEUED.equals(e.getVariable(RECORD, SendRecord.class).status()))
                         .removeHeaders("*")
                         .setBody(e -> e.getVariable(RECORD, SendRecord.class).request())
+                        .process(e -> store.update(e.getVariable(SEND_ID_VARIABLE, String.class),
+                                r -> r.calling(clock.instant())))
                         .doTry()
                             .to("direct:wechat-send-" + api)
-                            .process(this::sent)
-                        .doCatch(WeChatApiException.class)
-                            .process(this::failed)
                         .doCatch(Exception.class)
-                            .process(this::failed)
-                            .log(LoggingLevel.WARN, "Send ${variable.wechatSendId} failed: ${exception.message}")
+                            .setVariable(FAILURE, exchangeProperty(Exchange.EXCEPTION_CAUGHT))
                         .end()
+                        // Outside the try: a status that cannot be written fails the message, which the broker
+                        // then redelivers, instead of calling a send WeChat accepted a failure.
+                        .process(this::record)
                     .end();
         }
     }
@@ -82,26 +85,32 @@ public class QueueRoutes extends RouteBuilder {
         }
         String sendId = id;
         SendRecord record = store.find(id).orElseThrow(() -> new IllegalStateException("no record for send " + sendId));
-        e.setVariable("wechatSendId", id);
+        if (record.inFlight() && SendRecord.QUEUED.equals(record.status()) && !"template".equals(api)) {
+            // Delivered again after a crash mid-call: WeChat may have delivered it, and only templates carry a
+            // client_msg_id that lets WeChat drop a repeat. Not sending twice beats sending again.
+            record = store.update(id, r -> r.failed(null, "outcome unknown: the gateway stopped during the call; "
+                    + "not sent again to avoid a duplicate (replay to send it anyway)", 0, clock.instant())).orElseThrow();
+            metrics.deadLetter("send");
+        }
+        e.setVariable(SEND_ID_VARIABLE, id);
         e.setVariable(RECORD, record);
     }
 
-    private void sent(Exchange e) throws Exception {
-        JsonNode answer = JSON.readTree(e.getMessage().getBody(String.class));
+    private void record(Exchange e) throws Exception {
+        Throwable failure = e.getVariable(FAILURE, Throwable.class);
         int attempts = e.getProperty(SendRoutes.ATTEMPTS, 0, Integer.class);
-        store.update(e.getVariable("wechatSendId", String.class),
-                r -> r.sent(answer.path("msgid").asLong(0), attempts, clock.instant()));
-    }
-
-    private void failed(Exchange e) {
+        String id = e.getVariable(SEND_ID_VARIABLE, String.class);
+        if (failure == null) {
+            JsonNode answer = JSON.readTree(e.getMessage().getBody(String.class));
+            store.update(id, r -> r.sent(answer.path("msgid").asLong(0), attempts, clock.instant()));
+            return;
+        }
         metrics.deadLetter("send");
-        Throwable cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int attempts = e.getProperty(SendRoutes.ATTEMPTS, 0, Integer.class);
-        Integer errcode = cause instanceof WeChatApiException w ? w.getErrcode() : null;
-        String errmsg = cause instanceof WeChatApiException w ? w.getErrmsg()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        store.update(e.getVariable("wechatSendId", String.class),
-                r -> r.failed(errcode, errmsg, attempts, clock.instant()));
+        Integer errcode = failure instanceof WeChatApiException w ? w.getErrcode() : null;
+        String errmsg = failure instanceof WeChatApiException w ? w.getErrmsg()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        LOG.warn("Send {} failed: {}", id, errmsg);
+        store.update(id, r -> r.failed(errcode, errmsg, attempts, clock.instant()));
     }
 
     /** The broker's own id of the message, which stays the same when the broker redelivers it. */

@@ -48,6 +48,11 @@ public class SendConfiguration {
     }
 
     @Bean
+    SendIntake sendIntake(SendStore store, Clock clock) {
+        return new SendIntake(store, clock);
+    }
+
+    @Bean
     DeliveryReports deliveryReports(SendStore store, Clock clock) {
         return new DeliveryReports(store, clock);
     }

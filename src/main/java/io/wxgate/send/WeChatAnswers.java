@@ -46,7 +46,13 @@ public final class WeChatAnswers {
      */
     public AccessToken checkToken(int status, String body, Instant now) {
         String api = "access_token";
-        JsonNode answer = parse(status, body, api);
+        JsonNode answer;
+        try {
+            answer = parse(status, body, api);
+        } catch (UnreadableAnswerException e) {
+            // A token fetch changes nothing at WeChat: repeating it is always safe.
+            throw new WeChatBusyException(e.getErrcode(), e.getErrmsg(), api);
+        }
         int errcode = answer.path("errcode").asInt(0);
         if (errcode != 0) {
             String errmsg = answer.path("errmsg").asText("");
@@ -65,7 +71,7 @@ public final class WeChatAnswers {
 
     private static JsonNode parse(int status, String body, String api) {
         if (status >= 500) {
-            throw new WeChatBusyException(-1, "HTTP " + status, api);
+            throw new UnreadableAnswerException("HTTP " + status, api);
         }
         if (status != 200) {
             throw new PermanentSendException(-1, "HTTP " + status, api);
@@ -73,12 +79,12 @@ public final class WeChatAnswers {
         try {
             JsonNode node = JSON.readTree(body == null ? "" : body);
             if (node == null || !node.isObject()) {
-                throw new WeChatBusyException(-1, "answer is not a JSON object", api);
+                throw new UnreadableAnswerException("answer is not a JSON object", api);
             }
             return node;
         } catch (JsonProcessingException e) {
             // A proxy or load balancer in front of WeChat answering HTML: transient, like a 5xx.
-            throw new WeChatBusyException(-1, "answer is not JSON", api);
+            throw new UnreadableAnswerException("answer is not JSON", api);
         }
     }
 }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param api      template, custom or subscribe
  * @param attempts calls made to WeChat for this send
+ * @param inFlight a call to WeChat was started and its outcome is not recorded yet; found so after a restart,
+ *                 the send may or may not have reached the user
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record SendRecord(
@@ -22,7 +24,8 @@ public record SendRecord(
         int attempts,
         String request,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean inFlight) {
 
     public static final String QUEUED = "queued";
     public static final String SENT = "sent";
@@ -30,26 +33,32 @@ public record SendRecord(
     public static final String FAILED = "failed";
 
     public static SendRecord queued(String id, String api, String request, Instant now) {
-        return new SendRecord(id, api, QUEUED, null, null, null, 0, request, now, now);
+        return new SendRecord(id, api, QUEUED, null, null, null, 0, request, now, now, false);
     }
 
     public SendRecord sent(long newMsgid, int moreAttempts, Instant now) {
         return new SendRecord(id, api, SENT, newMsgid == 0 ? null : newMsgid, 0, "ok", attempts + moreAttempts, request,
-                createdAt, now);
+                createdAt, now, false);
     }
 
     public SendRecord failed(Integer code, String message, int moreAttempts, Instant now) {
-        return new SendRecord(id, api, FAILED, msgid, code, message, attempts + moreAttempts, request, createdAt, now);
+        return new SendRecord(id, api, FAILED, msgid, code, message, attempts + moreAttempts, request, createdAt, now,
+                false);
     }
 
     /** TEMPLATESENDJOBFINISH: {@code success}, or a reason such as {@code failed:user block}. */
     public SendRecord finished(String wechatStatus, Instant now) {
         boolean ok = "success".equals(wechatStatus);
         return new SendRecord(id, api, ok ? DELIVERED : FAILED, msgid, errcode, ok ? errmsg : wechatStatus, attempts,
-                request, createdAt, now);
+                request, createdAt, now, inFlight);
     }
 
     public SendRecord requeued(Instant now) {
-        return new SendRecord(id, api, QUEUED, null, null, null, attempts, request, createdAt, now);
+        return new SendRecord(id, api, QUEUED, null, null, null, attempts, request, createdAt, now, false);
+    }
+
+    /** Marked before each call to WeChat, so a crash during the call is recognised after a restart. */
+    public SendRecord calling(Instant now) {
+        return new SendRecord(id, api, status, msgid, errcode, errmsg, attempts, request, createdAt, now, true);
     }
 }

@@ -7,6 +7,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.wxgate.send.WeChatBusyException;
 import io.wxgate.store.RedisKeys;
@@ -25,8 +27,8 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisAccessTokenSource.class);
     private static final ZoneId WECHAT_DAY = ZoneId.of("Asia/Shanghai");
-    /** Longer than a token fetch can take (connect + read timeouts), so a live holder never loses it. */
-    private static final Duration LEASE = Duration.ofSeconds(30);
+    /** Longer than a token fetch, its force_refresh included, can take (2 × (connect + read timeouts)). */
+    private static final Duration LEASE = Duration.ofSeconds(60);
     private static final long POLL_MILLIS = 20;
 
     // Compare-and-invalidate across instances: drop the token only if it is still the one that failed.
@@ -48,7 +50,7 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
     private final int forcePerDay;
     private final Clock clock;
     private final String instance = UUID.randomUUID().toString();
-    private final Object localFetch = new Object();
+    private final ReentrantLock localFetch = new ReentrantLock();
 
     public RedisAccessTokenSource(StringRedisTemplate redis, RedisKeys keys, TokenFetcher fetcher, Duration margin,
             Duration lockWait, boolean forceRefreshSupported, Duration forceInterval, int forcePerDay, Clock clock) {
@@ -69,9 +71,18 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
         if (token != null) {
             return token;
         }
-        // One thread per instance goes for the lock; the others here wait for its result.
-        synchronized (localFetch) {
-            long deadline = System.nanoTime() + lockWait.toNanos();
+        // One thread per instance goes for the cluster lock; the others wait for its result. Every wait, here
+        // and for another instance's fetch, counts against one bound measured from entry.
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        try {
+            if (!localFetch.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+        try {
             while (true) {
                 token = read();
                 if (token != null) {
@@ -86,11 +97,17 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new WeChatBusyException(-1, "access_token is being fetched by another instance", "access_token");
+                    throw busy();
                 }
                 sleep();
             }
+        } finally {
+            localFetch.unlock();
         }
+    }
+
+    private static WeChatBusyException busy() {
+        return new WeChatBusyException(-1, "access_token is being fetched by another instance", "access_token");
     }
 
     @Override

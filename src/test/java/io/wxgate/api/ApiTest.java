@@ -195,6 +195,22 @@ class ApiTest extends GatewayTest {
     }
 
     @Test
+    void twoConcurrentReplaysQueueTheSendOnce() {
+        SIMULATOR.failNext(TEMPLATE, 1, 40003);
+        String id = ApiClient.json(api.post("/api/v1/template-messages", template(Samples.user()))).get("id").asText();
+        awaitStatus("template-messages", id, "failed");
+
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> api.post("/api/v1/dead-letters/" + id + "/replay", "").statusCode());
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> api.post("/api/v1/dead-letters/" + id + "/replay", "").statusCode());
+
+        assertThat(java.util.List.of(first.join(), second.join())).containsExactlyInAnyOrder(202, 409);
+        awaitStatus("template-messages", id, "sent");
+        assertThat(SIMULATOR.calls(TEMPLATE)).hasSize(2);
+    }
+
+    @Test
     void aFailedInboundMessageIsListedAndReplayedThroughTheApi() {
         String msgId = Samples.newMsgId();
         driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-boom-api", "boom", msgId)));

@@ -151,6 +151,32 @@ class SendTest extends GatewayTest {
     }
 
     @Test
+    void busyRetriesDoNotUseUpTheTokenRefresh() {
+        send("template", template(Samples.user(), "tmpl-order"));
+        sim.failNext(TEMPLATE, 2, -1);
+        sim.invalidateToken();
+
+        JsonNode answer = send("template", template(Samples.user(), "tmpl-order"));
+
+        assertThat(answer.get("errcode").asInt()).isZero();
+        assertThat(sim.calls(TEMPLATE)).extracting(c -> c.answer().replaceAll(".*\"errcode\":(-?\\d+).*", "$1"))
+                .containsExactly("0", "-1", "-1", "40001", "0");
+    }
+
+    @Test
+    void aCustomMessageAnsweredWithAnHttpErrorIsNotSentAgain() {
+        String user = Samples.user();
+        sim.userInteracted(user);
+        sim.httpErrorNext(CUSTOM, 1, 502);
+
+        Throwable thrown = catchThrowable(() -> send("custom",
+                "{\"touser\":\"" + user + "\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}"));
+
+        assertThat(failureOf(thrown)).isInstanceOf(UnreadableAnswerException.class);
+        assertThat(sim.calls(CUSTOM)).hasSize(1);
+    }
+
+    @Test
     void anHttp5xxIsRetried() {
         sim.httpErrorNext(TEMPLATE, 1, 502);
 

@@ -68,10 +68,7 @@ public final class CallbackDriver {
     public Delivery delivery(Mode mode, String messageXml, long timestamp) {
         String ts = Long.toString(timestamp);
         String nonce = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L));
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("signature", Signatures.sign(token, ts, nonce));
-        query.put("timestamp", ts);
-        query.put("nonce", nonce);
+        Map<String, String> query = signedQuery(ts, nonce);
         query.put("openid", "o-driver");
         if (mode == Mode.PLAIN) {
             return new Delivery(query, messageXml);
@@ -89,10 +86,7 @@ public final class CallbackDriver {
     public Delivery signedEnvelope(String encrypted) {
         String ts = Long.toString(now());
         String nonce = "77001234";
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("signature", Signatures.sign(token, ts, nonce));
-        query.put("timestamp", ts);
-        query.put("nonce", nonce);
+        Map<String, String> query = signedQuery(ts, nonce);
         query.put("encrypt_type", "aes");
         query.put("msg_signature", Signatures.sign(token, ts, nonce, encrypted));
         return new Delivery(query, "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA["
@@ -101,13 +95,17 @@ public final class CallbackDriver {
 
     /** The URL verification WeChat performs when the server URL is saved in the console. */
     public Map<String, String> echoQuery(String echostr) {
-        String ts = Long.toString(now());
-        String nonce = "1514711492";
+        Map<String, String> query = signedQuery(Long.toString(now()), "1514711492");
+        query.put("echostr", echostr);
+        return query;
+    }
+
+    /** The plain signature WeChat puts on every callback (wechat-protocol.md §1). */
+    private Map<String, String> signedQuery(String ts, String nonce) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("signature", Signatures.sign(token, ts, nonce));
         query.put("timestamp", ts);
         query.put("nonce", nonce);
-        query.put("echostr", echostr);
         return query;
     }
 
