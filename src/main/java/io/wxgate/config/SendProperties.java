@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param connectTimeout         connect timeout of every WeChat API call
  * @param readTimeout            response timeout of every WeChat API call
+ * @param maxConnections         pooled HTTP connections to each WeChat host
  * @param ratePerSecond          throttle per API: template, custom, subscribe
  * @param backoff                retries of -1 / 45011 / 5xx / transport faults
  * @param fallbackTemplates      template id → template id to send instead when WeChat answers 40037
@@ -25,6 +26,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record SendProperties(
         Duration connectTimeout,
         Duration readTimeout,
+        int maxConnections,
         Map<String, Integer> ratePerSecond,
         Backoff backoff,
         Map<String, String> fallbackTemplates,
@@ -36,6 +38,9 @@ public record SendProperties(
     public SendProperties {
         positive(connectTimeout, "wechat.send.connect-timeout");
         positive(readTimeout, "wechat.send.read-timeout");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("wechat.send.max-connections must be positive");
+        }
         ratePerSecond = ratePerSecond == null ? Map.of() : Map.copyOf(ratePerSecond);
         for (String api : List.of("template", "custom", "subscribe")) {
             Integer rate = ratePerSecond.get(api);

@@ -92,6 +92,8 @@ public class SendConfiguration {
             http.setConnectionRequestTimeout(send.readTimeout().toMillis());
             http.setResponseTimeout(send.readTimeout().toMillis());
             http.setSoTimeout(send.readTimeout().toMillis());
+            http.setConnectionsPerRoute(send.maxConnections());
+            http.setMaxTotalConnections(send.maxConnections() * 2);
         });
     }
 }

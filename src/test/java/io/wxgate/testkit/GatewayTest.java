@@ -69,6 +69,7 @@ public abstract class GatewayTest {
         registry.add("wechat.send.custom-fallback-template", () -> "tmpl-notice");
         registry.add("wechat.send.rate-per-second.subscribe", () -> SUBSCRIBE_RATE);
         registry.add("wechat.inbound.threads", () -> 8);
+        registry.add("wechat.queue.consumers", () -> 8);
         registry.add("camel.main.routes-include-pattern",
                 () -> "file:" + ROUTES + "/*.camel.yaml,classpath:test-routes/*.camel.yaml");
         registry.add("camel.main.routes-reload-directory", ROUTES::toString);
