@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The wxgate benchmark (issue #6). One command, from a fresh clone, with only JDK 17 and Maven:
 #
-#   bench/run.sh             full run: 3 start-ups, 120 s JIT warm-up, 30 s per scenario, 10,000 template sends
+#   bench/run.sh             full run: 3 start-ups, 120 s JIT warm-up, 30 s per scenario, 5,000 template sends
 #   bench/run.sh --quick     smoke run of about half a minute (figures not comparable)
 #   bench/run.sh --profile   also profiles plain and safe mode under JFR (after the measured scenarios)
 #
 # Further options (--name=value): --connections --warmup --scenario-warmup --duration --startups --sends
 # --warm-sends --send-connections --drain-limit --profile-seconds --only=callbacks,storm,outbound
 # --gateway-arg=--some.setting=value (repeatable). GATEWAY_JAVA_OPTS sets the gateway JVM's options.
-# BENCH_MAVEN_OFFLINE=1 builds with mvn -o. See bench/README.md.
+# BENCH_MAVEN_OFFLINE=1 builds with mvn -o. Results: bench/results/<date>.md. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -32,8 +32,9 @@ rm -rf "$OUT/classes"
 mkdir -p "$OUT/classes"
 javac -encoding UTF-8 -d "$OUT/classes" -cp "$DRIVER_CP" $(find "$ROOT/bench/src" -name '*.java')
 
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ "$COMMIT" != unknown ] && ! git diff-index --quiet HEAD -- 2>/dev/null; then
+# The commit measured (BENCH_COMMIT names it when the tree is an export without .git).
+COMMIT=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+if [ -z "${BENCH_COMMIT:-}" ] && [ "$COMMIT" != unknown ] && ! git diff-index --quiet HEAD -- 2>/dev/null; then
   COMMIT="$COMMIT + uncommitted changes"
 fi
 

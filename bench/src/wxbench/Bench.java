@@ -39,11 +39,14 @@ public final class Bench {
         double scenarioWarmup = 5;  // unrecorded lead-in of each scenario
         double duration = 30;       // measured window of each scenario
         int startups = 3;
-        int sends = 10_000;
+        int sends = 5_000;
         int warmSends = 1_000;
         int sendConnections = 32;
         double drainLimit = 180;
         double profileSeconds = 30;
+        double waitQuiet = 300;
+        double profileLeadIn = 15;
+        String profileSettings = "profile";
         Path root = Path.of(".");
         Path results;
         Path work;
@@ -51,10 +54,18 @@ public final class Bench {
         List<String> gatewayJvm = new ArrayList<>();
         List<String> gatewayArgs = new ArrayList<>();
         String only = "";
+        String scenarios = "";
         String commit = "";
+        String command = "bench/run.sh";
 
         static Options parse(String[] args) {
             Options o = new Options();
+            for (String a : args) {
+                if (!a.startsWith("--root=") && !a.startsWith("--gateway-classpath=") && !a.startsWith("--commit=")
+                        && !a.startsWith("--gateway-jvm=")) {
+                    o.command += " " + a;
+                }
+            }
             for (String a : args) {
                 if (a.equals("--quick")) {
                     o.quick = true;
@@ -66,6 +77,8 @@ public final class Bench {
                     o.warmSends = 50;
                     o.drainLimit = 30;
                     o.profileSeconds = 5;
+                    o.waitQuiet = 10;
+                    o.profileLeadIn = 2;
                 }
             }
             for (String a : args) {
@@ -84,7 +97,11 @@ public final class Bench {
                     case "--send-connections" -> o.sendConnections = Integer.parseInt(v);
                     case "--drain-limit" -> o.drainLimit = Double.parseDouble(v);
                     case "--profile-seconds" -> o.profileSeconds = Double.parseDouble(v);
+                    case "--wait-quiet" -> o.waitQuiet = Double.parseDouble(v);
+                    case "--profile-lead-in" -> o.profileLeadIn = Double.parseDouble(v);
+                    case "--profile-settings" -> o.profileSettings = v;
                     case "--only" -> o.only = v;
+                    case "--scenarios" -> o.scenarios = v;
                     case "--root" -> o.root = Path.of(v);
                     case "--results" -> o.results = Path.of(v);
                     case "--work" -> o.work = Path.of(v);
@@ -138,10 +155,10 @@ public final class Bench {
         // wide (start-up refuses a shorter one), i.e. six times the entries the shipped 10 min keep in memory.
         settings.put("wechat.send.rate-per-second.template", "100000");
         settings.put("camel.main.routes-reload-enabled", "false");
-        // If a Spring web server / actuator is on the classpath, keep it off fixed ports.
+        // Spring Boot's own server (the management port: health, metrics) on a free port, not 8081.
         settings.put("server.port", "0");
-        settings.put("management.server.port", "0");
 
+        quietMachine(o.waitQuiet);
         Callbacks callbacks = new Callbacks(HOST, 0, TOKEN, APP_ID, AES_KEY);
         callbacks.selfTest();
 
@@ -168,9 +185,15 @@ public final class Bench {
             cb.calibrate();
             log("keyword reply learnt: \"" + cb.expectedReply + "\"");
 
-            List<Load.Scenario> throughput = List.of(cb.plain(false), cb.plain(true), cb.safe(false, 8),
-                    cb.safe(true, 8));
-            boolean callbacksOn = o.runs("callbacks") || o.runs("storm") || o.runs("profile");
+            Map<String, Load.Scenario> all = new LinkedHashMap<>();
+            all.put("plain", cb.plain(false));
+            all.put("plain-help", cb.plain(true));
+            all.put("safe", cb.safe(false, 8));
+            all.put("safe-help", cb.safe(true, 8));
+            List<Load.Scenario> throughput = all.entrySet().stream()
+                    .filter(e -> o.scenarios.isEmpty() || Arrays.asList(o.scenarios.split(",")).contains(e.getKey()))
+                    .map(Map.Entry::getValue).toList();
+            boolean callbacksOn = o.runs("callbacks") || o.runs("storm");
             if (callbacksOn) {
                 // Every scenario once, one connection, every answer checked: fail fast on a wrong set-up.
                 for (Load.Scenario s : List.of(cb.plain(false), cb.plain(true), cb.safe(false, 1), cb.safe(true, 1),
@@ -214,24 +237,22 @@ public final class Bench {
                         + "end, best 1 s %.0f/s%s", r.accepted(), r.acceptedPerSec(), r.p99(), r.delivered(),
                         r.deliveredPerSec(), r.peakDeliveredPerSec(), r.complete() ? "" : " (INCOMPLETE)"));
             }
-            if (o.profile) {
-                for (Load.Scenario s : List.of(cb.plain(true), cb.safe(true, 8))) {
-                    Path jfr = runDir.resolve("profile-" + (s.name().startsWith("plain") ? "plain" : "safe") + ".jfr")
-                            .toAbsolutePath();
-                    log(String.format(Locale.ROOT, "profile: '%s' under JFR for %.0f s", s.name(), o.profileSeconds));
-                    Profiler.start(pid, jfr);
-                    Load.Result r = Load.run(s, HOST, gw.port, o.connections, 0.5, o.profileSeconds, pid);
-                    Profiler.stop(pid, jfr);
-                    report.profiles.put(s.name() + String.format(Locale.ROOT, " — %.0f req/s under JFR", r.rps()),
-                            Profiler.analyse(jfr, 25));
-                }
-            }
             report.rssEnd = Proc.status(pid, "VmRSS");
             report.rssPeak = Proc.status(pid, "VmHWM");
             report.threads = Proc.status(pid, "Threads");
             report.dataBytes = Proc.dirBytes(gw.dataDir);
+            report.logBytes = Files.size(gw.log);
+            try (var lines = Files.lines(gw.log, StandardCharsets.ISO_8859_1)) {
+                report.logLines = lines.count();
+            }
         } finally {
             gw.stop();
+        }
+        try {
+            if (o.profile || (!o.only.isEmpty() && o.runs("profile"))) {
+                profile(o, settings, callbacks, runDir, report);
+            }
+        } finally {
             sim.close();
         }
 
@@ -243,14 +264,85 @@ public final class Bench {
         log("written to " + out + " (gateway log and JFR files under " + runDir + ")");
     }
 
+    /**
+     * Profiles a fresh gateway that runs JFR from its start (starting JFR later deoptimises the hot code and the
+     * JIT's recompiling then dominates the window): each profiled scenario gets a lead-in, then only the samples of
+     * its measured window are summed up.
+     */
+    private static void profile(Options o, Map<String, String> settings, Callbacks callbacks, Path runDir,
+            Report report) throws Exception {
+        Path jfr = runDir.resolve("profile.jfr").toAbsolutePath();
+        List<String> jvm = new ArrayList<>(o.gatewayJvm);
+        jvm.add("-XX:StartFlightRecording=name=wxbench,settings=" + o.profileSettings);
+        log("profile: a fresh gateway with JFR on from its start (settings=" + o.profileSettings + ")");
+        Gateway g = Gateway.start(o.root, o.gatewayClasspath, jvm, settings, o.gatewayArgs,
+                runDir.resolve("gateway-profile.log"), callbacks, 120);
+        try {
+            Callbacks cb = callbacks.at(g.port);
+            cb.calibrate();
+            List<java.time.Instant[]> windows = new ArrayList<>();
+            List<Load.Result> results = new ArrayList<>();
+            boolean first = true;
+            for (Load.Scenario s : List.of(cb.plain(true), cb.safe(true, 8))) {
+                double leadIn = first ? Math.max(o.profileLeadIn, o.warmup / 2) : o.profileLeadIn;
+                first = false;
+                log(String.format(Locale.ROOT, "profile: '%s', %.0f s lead-in, %.0f s sampled", s.name(), leadIn,
+                        o.profileSeconds));
+                java.time.Instant from = java.time.Instant.now().plusMillis((long) (leadIn * 1000));
+                Load.Result r = Load.run(s, HOST, g.port, o.connections, leadIn, o.profileSeconds, g.pid());
+                windows.add(new java.time.Instant[] {from, java.time.Instant.now()});
+                results.add(r);
+                log(String.format(Locale.ROOT, "  %.0f req/s, server %.0f µs/req under JFR", r.rps(), r.serverCpuUs()));
+            }
+            Profiler.dump(g.pid(), jfr);
+            for (int i = 0; i < results.size(); i++) {
+                Load.Result r = results.get(i);
+                String title = r.name() + String.format(Locale.ROOT, ", %,.0f req/s under JFR (%.0f µs server CPU "
+                        + "per request; other programs used %.0f %% of the machine)", r.rps(), r.serverCpuUs(),
+                        r.otherCpuPct());
+                report.profiles.put(title, Profiler.analyse(jfr, windows.get(i)[0], windows.get(i)[1],
+                        o.profileSettings, 25));
+                report.profileThreads.put(title, r.threadCpu());
+            }
+        } finally {
+            g.stop();
+        }
+    }
+
     private static Load.Result measure(Load.Scenario s, Gateway gw, Options o) {
         log(String.format(Locale.ROOT, "measuring '%s': %d connections, %.1f s lead-in, %.0f s measured", s.name(),
                 o.connections, o.scenarioWarmup, o.duration));
         Load.Result r = Load.run(s, HOST, gw.port, o.connections, o.scenarioWarmup, o.duration, gw.pid());
-        log(String.format(Locale.ROOT, "  %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d, server %.0f µs/req%s",
-                r.rps(), r.p50(), r.p99(), r.errors(), r.serverCpuUs(),
+        log(String.format(Locale.ROOT, "  %.0f req/s, p50 %.2f ms, p99 %.2f ms, errors %d, server %.0f µs/req, "
+                + "driver %.0f µs/req, other CPU %.0f %%%s", r.rps(), r.p50(), r.p99(), r.errors(), r.serverCpuUs(),
+                r.driverCpuUs(), r.otherCpuPct(),
                 r.firstProblem() == null ? "" : "; first problem: " + r.firstProblem()));
         return r;
+    }
+
+    /**
+     * Other work on the same 2 cores skews every figure: wait up to waitSeconds for the machine to be quiet (under
+     * 15 % busy for 3 s), and say so when it is not (each scenario's row also shows the CPU that neither the gateway
+     * nor the driver used).
+     */
+    static void quietMachine(double waitSeconds) {
+        long deadline = System.nanoTime() + (long) (waitSeconds * 1e9);
+        long lastSaid = 0;
+        do {
+            long[] a = Proc.machine();
+            Load.sleep(3);
+            long[] b = Proc.machine();
+            double busy = 100.0 * (b[0] - a[0]) / Math.max(1, b[1] - a[1]);
+            if (busy < 15) {
+                return;
+            }
+            if (System.nanoTime() - lastSaid > 30e9) {
+                log(String.format(Locale.ROOT, "the machine is %.0f %% busy with other work; waiting (at most %.0f s) "
+                        + "for it to quiet down", busy, waitSeconds));
+                lastSaid = System.nanoTime();
+            }
+        } while (System.nanoTime() < deadline);
+        log("WARNING: the machine stayed busy; figures will be low (see the 'other CPU' column)");
     }
 
     static void log(String s) {

@@ -40,8 +40,8 @@ final class Load {
 
     record Result(String name, int connections, double seconds, long count, double rps, double p50, double p90,
             double p99, double max, long non200, long ioErrors, long unexpected, long successes, long replies,
-            long others, double serverCpuUs, double driverCpuUs, double machineBusyPct, long rssKb, long threads,
-            String firstProblem) {
+            long others, double serverCpuUs, double driverCpuUs, double machineBusyPct, double otherCpuPct, long rssKb,
+            long threads, String threadCpu, String firstProblem) {
 
         long errors() {
             return non200 + ioErrors + unexpected;
@@ -161,12 +161,16 @@ final class Load {
         sleep(warmSeconds);
         Proc.CpuSnapshot before = null;
         Proc.CpuSnapshot after = null;
+        java.util.Map<Long, Proc.ThreadCpu> threadsBefore = null;
+        java.util.Map<Long, Proc.ThreadCpu> threadsAfter = null;
         if (measureSeconds > 0) {
+            threadsBefore = Proc.threads(serverPid);
             before = Proc.CpuSnapshot.take(serverPid);
             load.phase = MEASURE;
             sleep(measureSeconds);
             load.phase = STOP;
             after = Proc.CpuSnapshot.take(serverPid);
+            threadsAfter = Proc.threads(serverPid);
         }
         load.phase = STOP;
         for (Worker w : workers) {
@@ -211,11 +215,14 @@ final class Load {
         double driverUs = requests == 0 ? 0 : (after.driverMicros() - before.driverMicros()) / (double) requests;
         long busy = after.machineBusy() - before.machineBusy();
         long tot = after.machineTotal() - before.machineTotal();
+        double ours = (after.serverMicros() - before.serverMicros()) + (after.driverMicros() - before.driverMicros());
+        double machineMicros = tot * 1_000_000.0 / Proc.CLK_TCK;
+        double otherPct = tot == 0 ? 0 : Math.max(0, 100.0 * (busy * 1_000_000.0 / Proc.CLK_TCK - ours) / machineMicros);
         return new Result(scenario.name(), connections, seconds, count, count / seconds, pct(all, 0.50),
                 pct(all, 0.90), pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6, non200, io,
                 unexpected, outcomes[SUCCESS], outcomes[REPLY], outcomes[OTHER], serverUs, driverUs,
-                tot == 0 ? 0 : 100.0 * busy / tot, Proc.status(serverPid, "VmRSS"), Proc.status(serverPid, "Threads"),
-                problem);
+                tot == 0 ? 0 : 100.0 * busy / tot, otherPct, Proc.status(serverPid, "VmRSS"), Proc.status(serverPid, "Threads"),
+                Proc.threadShares(threadsBefore, threadsAfter, 8), problem);
     }
 
     /** Milliseconds at quantile q of sorted nanosecond latencies (nearest rank). */

@@ -3,7 +3,9 @@ package wxbench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Linux /proc readings: CPU time of a process, its memory, and the machine's busy time. */
 final class Proc {
@@ -22,6 +24,53 @@ final class Proc {
         // f[0] is field 3 (state): utime is field 14, stime field 15.
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
         return ticks * 1_000_000L / CLK_TCK;
+    }
+
+    /** CPU microseconds of each thread of the process, by thread id, with its (15-character) name. */
+    record ThreadCpu(String name, long micros) {
+    }
+
+    static Map<Long, ThreadCpu> threads(long pid) {
+        Map<Long, ThreadCpu> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    out.put(Long.parseLong(t.getFileName().toString()), new ThreadCpu(name, ticks * 1_000_000L / CLK_TCK));
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /**
+     * Where a process's CPU went between two {@link #threads} readings, by thread group (digits folded to #), as
+     * "name share%" of the process's total, largest first.
+     */
+    static String threadShares(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, int top) {
+        Map<String, Long> groups = new HashMap<>();
+        long total = 0;
+        for (Map.Entry<Long, ThreadCpu> e : after.entrySet()) {
+            ThreadCpu b = before.get(e.getKey());
+            long d = e.getValue().micros() - (b == null ? 0 : b.micros());
+            if (d > 0) {
+                groups.merge(e.getValue().name().replaceAll("[0-9]+", "#"), d, Long::sum);
+                total += d;
+            }
+        }
+        long sum = total;
+        StringBuilder s = new StringBuilder();
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> s.append(s.length() == 0 ? "" : ", ").append('`').append(e.getKey()).append("` ")
+                        .append(Math.round(100.0 * e.getValue() / Math.max(1, sum))).append(" %"));
+        return s.toString();
     }
 
     static long selfPid() {

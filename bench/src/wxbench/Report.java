@@ -27,10 +27,13 @@ final class Report {
     final List<Load.Result> storms = new ArrayList<>();
     Outbound.Result outbound;
     final Map<String, Profiler.Report> profiles = new LinkedHashMap<>();
+    final Map<String, String> profileThreads = new LinkedHashMap<>();
     long rssEnd = -1;
     long rssPeak = -1;
     long threads = -1;
     long dataBytes = -1;
+    long logBytes = -1;
+    long logLines = -1;
 
     Report(Bench.Options o, ZonedDateTime at, List<Gateway> startups, long rssIdleKb) {
         this.o = o;
@@ -43,7 +46,7 @@ final class Report {
         StringBuilder s = new StringBuilder();
         s.append("# wxgate benchmark, ").append(at.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append(o.quick ? " (quick smoke run: figures are not comparable)" : "").append("\n\n");
-        s.append(f("- command: `bench/run.sh%s`; gateway commit %s%n", o.quick ? " --quick" : "",
+        s.append(f("- command: `%s`; gateway commit %s%n", o.command,
                 o.commit.isEmpty() ? "unknown" : "`" + o.commit + "`"));
         s.append(f("- machine: %s%n", machine()));
         s.append(f("- gateway JVM: OpenJDK %s, options: %s; settings: shipped application.yaml plus the bench's "
@@ -56,6 +59,13 @@ final class Report {
                 + "through the callback scenarios, then per scenario %.1f s unrecorded lead-in and %.0f s measured%n%n",
                 o.connections, o.warmup, o.scenarioWarmup, o.duration));
 
+        double interference = java.util.stream.Stream.concat(callbacks.stream(), storms.stream())
+                .mapToDouble(Load.Result::otherCpuPct).max().orElse(0);
+        if (interference >= 5) {
+            s.append(f("> **Disturbed run:** other programs used up to %.0f %% of the machine during a measured window "
+                    + "(column \"other CPU\"); the figures of those rows are low by about that much.%n%n",
+                    interference));
+        }
         s.append("## Targets\n\n| target | measured | met |\n|---|---|:-:|\n");
         for (Load.Result r : callbacks) {
             s.append(f("| %s: ≥ 15,000 req/s with p99 ≤ 15 ms at %d connections | %,.0f req/s, p99 %.1f ms, %d "
@@ -79,12 +89,16 @@ final class Report {
         if (!callbacks.isEmpty()) {
             s.append(f("## Callbacks (%d connections)%n%n", o.connections));
             s.append("| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/req "
-                    + "| generator CPU µs/req | machine busy | gateway RSS |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "| generator CPU µs/req | machine busy | other CPU | gateway RSS |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Load.Result r : callbacks) {
-                s.append(f("| %s | %,.0f | %.2f | %.2f | %.2f | %.1f | %d | %.0f | %.0f | %.0f %% | %s |%n", r.name(),
-                        r.rps(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.serverCpuUs(), r.driverCpuUs(),
-                        r.machineBusyPct(), mb(r.rssKb())));
+                s.append(f("| %s | %,.0f | %.2f | %.2f | %.2f | %.1f | %d | %.0f | %.0f | %.0f %% | %.0f %% | %s |%n",
+                        r.name(), r.rps(), r.p50(), r.p90(), r.p99(), r.max(), r.errors(), r.serverCpuUs(),
+                        r.driverCpuUs(), r.machineBusyPct(), r.otherCpuPct(), mb(r.rssKb())));
+            }
+            s.append("\nThe gateway's CPU by thread (from /proc/<pid>/task, names cut to 15 characters by Linux):\n\n");
+            for (Load.Result r : callbacks) {
+                s.append(f("- %s: %s%n", r.name(), r.threadCpu()));
             }
             s.append('\n');
             problems(s, callbacks);
@@ -92,12 +106,16 @@ final class Report {
         if (!storms.isEmpty()) {
             s.append("## Retry storm (every delivery 4 times, its copies on 4 connections at once)\n\n");
             s.append("| scenario | answers/s | answers | carry the real reply | `success` instead | other / errors "
-                    + "| share with the reply | p50 ms | p99 ms | server CPU µs/answer |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "| share with the reply | p50 ms | p99 ms | server CPU µs/answer | other CPU |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Load.Result r : storms) {
-                s.append(f("| %s | %,.0f | %,d | %,d | %,d | %,d | %s | %.2f | %.2f | %.0f |%n", r.name(), r.rps(),
-                        answers(r), r.replies(), r.successes(), r.others() + r.non200() + r.ioErrors(),
-                        pct(r.replies(), answers(r)), r.p50(), r.p99(), r.serverCpuUs()));
+                s.append(f("| %s | %,.0f | %,d | %,d | %,d | %,d | %s | %.2f | %.2f | %.0f | %.0f %% |%n", r.name(),
+                        r.rps(), answers(r), r.replies(), r.successes(), r.others() + r.non200() + r.ioErrors(),
+                        pct(r.replies(), answers(r)), r.p50(), r.p99(), r.serverCpuUs(), r.otherCpuPct()));
+            }
+            s.append("\nThe gateway's CPU by thread:\n\n");
+            for (Load.Result r : storms) {
+                s.append(f("- %s: %s%n", r.name(), r.threadCpu()));
             }
             s.append('\n');
             problems(s, storms);
@@ -125,21 +143,23 @@ final class Report {
                     i == startups.size() - 1 ? " (under test)" : "", g.portOpenSeconds, g.readySeconds,
                     g.springStartedSeconds, g.springProcessSeconds));
         }
-        s.append(f("%n## Memory%n%nGateway RSS after start-up %s, at the end %s (peak %s); %d threads at the end; "
-                + "data directory %s at the end.%n%n", mb(rssIdleKb), mb(rssEnd), mb(rssPeak), threads,
-                dataBytes < 0 ? "?" : String.format(Locale.ROOT, "%.0f MB", dataBytes / 1e6)));
+        s.append(f("%n## Memory, disk, log%n%nGateway RSS after start-up %s, at the end %s (peak %s); %d threads at the "
+                + "end; data directory %s at the end; the gateway wrote %,d log lines (%.0f MB) in the whole run.%n%n",
+                mb(rssIdleKb), mb(rssEnd), mb(rssPeak), threads,
+                dataBytes < 0 ? "?" : String.format(Locale.ROOT, "%.0f MB", dataBytes / 1e6), logLines, logBytes / 1e6));
         s.append("""
                 How to read: req/s counts answers received in the measured window; latencies are per request, from \
                 writing the request to reading the whole answer, measured by the generator (so they include its own \
                 scheduling on the shared cores). Server CPU µs/req is the gateway process's utime+stime over the window \
-                divided by the requests in it; at 2 cores, 2,000,000 µs/s / (server + generator µs/req) bounds req/s. \
+                divided by the requests in it; "other CPU" is the share of the machine used by neither the gateway nor the \
+                driver (anything above a few % means another program disturbed the run); at 2 cores, 2,000,000 µs/s / (server + generator µs/req) bounds req/s. \
                 Errors are non-200 answers, I/O failures and 200 answers that are not the expected one (`success`, or \
                 the keyword reply, checked for the right user; safe-mode answers are opened — signature, timestamp, \
                 nonce, decryption — for every 8th request of the throughput scenarios and for every storm answer).
 
                 """);
         for (Map.Entry<String, Profiler.Report> p : profiles.entrySet()) {
-            s.append(Profiler.markdown(p.getKey(), p.getValue()));
+            s.append(Profiler.markdown(p.getKey(), p.getValue(), profileThreads.get(p.getKey())));
         }
         return s.toString();
     }
