@@ -9,6 +9,7 @@ import io.wxgate.config.SendProperties;
 import io.wxgate.token.AccessTokenSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.stereotype.Component;
 
@@ -43,7 +44,6 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
         // Each behaviour keeps its own budget in an exchange variable: Camel's redelivery counter is shared by
         // all clauses, so busy retries would otherwise use up the one token refresh, or the reverse. Every
         // clause names its own onRedelivery, since Camel keeps the last one set otherwise.
-        SendProperties.Backoff backoff = send.backoff();
 
         // Drop the token only if it is still the one that failed, then try once more with a fresh one.
         errcodes.onException(TokenRejectedException.class)
@@ -67,25 +67,13 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .redeliveryDelay(0)
                 .onRedelivery(this::sendAsTemplate);
 
-        errcodes.onException(WeChatBusyException.class)
-                .retryWhile(this::transientBudgetLeft)
-                .redeliveryDelay(backoff.initialDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
-                .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
-                .asyncDelayedRedelivery()
-                .onRedelivery(ErrcodeHandling::spendTransientBudget);
+        withBackoff(errcodes.onException(WeChatBusyException.class));
 
         // A transport fault or an unreadable answer is repeated only where a repeat cannot reach the user twice:
         // the request never left (TransportFaults), or it is a template that WeChat dedupes by client_msg_id.
-        errcodes.onException(IOException.class, UnreadableAnswerException.class)
+        withBackoff(errcodes.onException(IOException.class, UnreadableAnswerException.class)
                 .onWhen(e -> "template".equals(e.getVariable(SendRoutes.API, String.class))
-                        || TransportFaults.beforeSending(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)))
-                .retryWhile(this::transientBudgetLeft)
-                .redeliveryDelay(backoff.initialDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
-                .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
-                .asyncDelayedRedelivery()
-                .onRedelivery(ErrcodeHandling::spendTransientBudget);
+                        || TransportFaults.beforeSending(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
 
         errcodes.onException(OperatorAlertException.class)
                 .maximumRedeliveries(0)
@@ -94,6 +82,17 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
 
         errcodes.onException(WeChatApiException.class)
                 .maximumRedeliveries(0);
+    }
+
+    /** Bounded exponential backoff, shared by every transient fault: one budget, wechat.send.backoff. */
+    private void withBackoff(OnExceptionDefinition clause) {
+        SendProperties.Backoff backoff = send.backoff();
+        clause.retryWhile(this::transientBudgetLeft)
+                .redeliveryDelay(backoff.initialDelay().toMillis())
+                .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
+                .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
+                .asyncDelayedRedelivery()
+                .onRedelivery(ErrcodeHandling::spendTransientBudget);
     }
 
     private boolean transientBudgetLeft(Exchange e) {
