@@ -34,7 +34,7 @@ public final class GatewayProcess {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             GatewayProcess gateway = new GatewayProcess(p, port);
-            gateway.awaitListening(Duration.ofSeconds(90));
+            gateway.awaitListening(Duration.ofSeconds(180));
             return gateway;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
