@@ -3,10 +3,11 @@
 #
 #   bench/run.sh             full run: 3 start-ups, 120 s JIT warm-up, 30 s per scenario, 5,000 template sends
 #   bench/run.sh --quick     smoke run of about half a minute (figures not comparable)
-#   bench/run.sh --profile   also profiles plain and safe mode under JFR (after the measured scenarios)
+#   bench/run.sh --profile   also profiles plain and safe mode under JFR (a fresh gateway, after the measurements)
 #
 # Further options (--name=value): --connections --warmup --scenario-warmup --duration --startups --sends
-# --warm-sends --send-connections --drain-limit --profile-seconds --only=callbacks,storm,outbound
+# --warm-sends --send-connections --drain-limit --profile-seconds --profile-lead-in --profile-settings
+# --wait-quiet --only=callbacks,storm,outbound,profile --scenarios=plain,plain-help,safe,safe-help
 # --gateway-arg=--some.setting=value (repeatable). GATEWAY_JAVA_OPTS sets the gateway JVM's options.
 # BENCH_MAVEN_OFFLINE=1 builds with mvn -o. Results: bench/results/<date>.md. See bench/README.md.
 set -euo pipefail

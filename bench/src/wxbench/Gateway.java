@@ -73,6 +73,18 @@ final class Gateway {
             throw new UncheckedIOException("cannot start the gateway", e);
         }
         Gateway g = new Gateway(p, port, data, log);
+        // A driver stopped with Ctrl-C or SIGTERM takes its gateway and the gateway's data directory along.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                try {
+                    p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    // exiting anyway
+                }
+            }
+            deleteTree(data);
+        }));
         echo = echo.at(port);
         long deadline = t0 + (long) (limitSeconds * 1e9);
         byte[] check = null;

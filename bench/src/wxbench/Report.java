@@ -54,10 +54,15 @@ final class Report {
                 System.getProperty("java.version"), o.gatewayJvm.isEmpty() ? "none (JVM defaults)"
                         : "`" + String.join(" ", o.gatewayJvm) + "`",
                 o.gatewayArgs.isEmpty() ? "" : ", and `" + String.join(" ", o.gatewayArgs) + "`"));
-        s.append(f("- load: generator in one JVM on the same cores (also hosting the WeChat API simulator), %d "
-                + "connections, closed loop, HTTP/1.1 keep-alive, plain blocking sockets; %.0f s JIT warm-up cycling "
-                + "through the callback scenarios, then per scenario %.1f s unrecorded lead-in and %.0f s measured%n%n",
-                o.connections, o.warmup, o.scenarioWarmup, o.duration));
+        if (callbacks.isEmpty() && storms.isEmpty()) {
+            s.append(f("- load: generator in one JVM on the same cores (also hosting the WeChat API simulator), %d "
+                    + "connections, closed loop, HTTP/1.1 keep-alive, plain blocking sockets%n%n", o.connections));
+        } else {
+            s.append(f("- load: generator in one JVM on the same cores (also hosting the WeChat API simulator), %d "
+                    + "connections, closed loop, HTTP/1.1 keep-alive, plain blocking sockets; %.0f s JIT warm-up "
+                    + "cycling through the callback scenarios, then per scenario %.1f s unrecorded lead-in and %.0f s "
+                    + "measured%n%n", o.connections, o.warmup, o.scenarioWarmup, o.duration));
+        }
 
         double interference = java.util.stream.Stream.concat(callbacks.stream(), storms.stream())
                 .mapToDouble(Load.Result::otherCpuPct).max().orElse(0);
