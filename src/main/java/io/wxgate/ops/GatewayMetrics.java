@@ -1,6 +1,9 @@
 package io.wxgate.ops;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,13 +13,22 @@ import io.micrometer.core.instrument.Timer;
  * The gateway's own metrics, named for what an operator asks: how many callbacks of which kind, how many were
  * WeChat's retries, how often the deadline was hit, how fast answers leave, why tokens were fetched, what WeChat
  * answered to sends, how many dead letters. Exposed at /actuator/prometheus on the management port.
+ *
+ * <p>Counters are looked up once per tag combination and kept: a registry lookup per callback (tag sorting,
+ * meter id hashing) cost more than the counting itself on the hot path.
  */
 public final class GatewayMetrics {
+
+    /** Tag values come from verified WeChat messages, but an unknown MsgType or Event must not grow memory unbounded. */
+    static final int MAX_CALLBACK_KINDS = 200;
 
     private final MeterRegistry registry;
     private final Counter duplicates;
     private final Counter deadlineHits;
     private final Timer answerLatency;
+    private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> answers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> others = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -33,7 +45,21 @@ public final class GatewayMetrics {
 
     /** A new message handed to the routes, by type and event. */
     public void callback(String msgType, String event) {
-        registry.counter("wxgate.callbacks", "msg_type", orNone(msgType), "event", orNone(event)).increment();
+        String type = orNone(msgType);
+        String kind = orNone(event);
+        String key = type + '\n' + kind;
+        Counter counter = callbacks.get(key);
+        if (counter == null) {
+            if (callbacks.size() >= MAX_CALLBACK_KINDS) {
+                type = "other";
+                kind = "other";
+                key = "other\nother";
+            }
+            String t = type;
+            String k = kind;
+            counter = callbacks.computeIfAbsent(key, x -> registry.counter("wxgate.callbacks", "msg_type", t, "event", k));
+        }
+        counter.increment();
     }
 
     public void duplicate() {
@@ -47,21 +73,29 @@ public final class GatewayMetrics {
     /** Every callback answer, refused or not, by HTTP status. */
     public void answered(int status, Duration latency) {
         answerLatency.record(latency);
-        registry.counter("wxgate.callback.answers", "status", Integer.toString(status)).increment();
+        answers.computeIfAbsent(status,
+                s -> registry.counter("wxgate.callback.answers", "status", Integer.toString(s))).increment();
     }
 
     public void tokenFetch(boolean forceRefresh) {
-        registry.counter("wxgate.token.fetches", "cause", forceRefresh ? "force_refresh" : "expired_or_refused")
-                .increment();
+        String cause = forceRefresh ? "force_refresh" : "expired_or_refused";
+        counter("token\n" + cause, x -> registry.counter("wxgate.token.fetches", "cause", cause)).increment();
     }
 
     /** Every answer WeChat gave to a send call, by API and errcode (0 = accepted). */
     public void wechatAnswer(String api, int errcode) {
-        registry.counter("wxgate.wechat.answers", "api", api, "errcode", Integer.toString(errcode)).increment();
+        String code = Integer.toString(errcode);
+        counter("answer\n" + api + '\n' + code,
+                x -> registry.counter("wxgate.wechat.answers", "api", api, "errcode", code)).increment();
     }
 
     public void deadLetter(String kind) {
-        registry.counter("wxgate.dead.letters", "kind", kind).increment();
+        counter("dead\n" + kind, x -> registry.counter("wxgate.dead.letters", "kind", kind)).increment();
+    }
+
+    private Counter counter(String key, Function<String, Counter> create) {
+        Counter counter = others.get(key);
+        return counter != null ? counter : others.computeIfAbsent(key, create);
     }
 
     private static String orNone(String value) {
