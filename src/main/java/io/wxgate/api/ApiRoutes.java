@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.callback.CallbackConfiguration;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.WeChatProperties;
@@ -63,7 +64,9 @@ public class ApiRoutes extends RouteBuilder {
     @Override
     public void configure() {
         restConfiguration().component("jetty").host("{{gateway.http-host}}").port("{{gateway.http-port}}")
-                .bindingMode(RestBindingMode.off);
+                .bindingMode(RestBindingMode.off)
+                // WeChat's callback path is answered by this Jetty handler, ahead of the API's servlet.
+                .endpointProperty("handlers", "#" + CallbackConfiguration.FRONT_DOOR);
 
         onException(ApiRejection.class).handled(true).process(e -> {
             ApiRejection r = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiRejection.class);

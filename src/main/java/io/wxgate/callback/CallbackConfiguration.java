@@ -25,6 +25,8 @@ import org.springframework.context.annotation.Profile;
 @Configuration(proxyBeanMethods = false)
 public class CallbackConfiguration {
 
+    public static final String FRONT_DOOR = "wechatCallbackFrontDoor";
+
     @Bean
     @ConditionalOnMissingBean
     Clock clock() {
@@ -57,6 +59,13 @@ public class CallbackConfiguration {
     @Bean
     CallbackVerifier callbackVerifier(WeChatProperties settings, WeChatXml xml, NonceRegistry nonces, Clock clock) {
         return new CallbackVerifier(settings, xml, nonces, clock);
+    }
+
+    /** Joins the gateway's Jetty server through the API's REST configuration (ApiRoutes), on the same port. */
+    @Bean(name = FRONT_DOOR, destroyMethod = "")
+    CallbackFrontDoor wechatCallbackFrontDoor(CamelContext camel, WeChatProperties settings, GatewayMetrics metrics) {
+        return new CallbackFrontDoor(camel, settings.callback().path(), settings.callback().maxBodySize().toBytes(),
+                metrics);
     }
 
     @Bean

@@ -5,12 +5,11 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-
 /**
- * What one callback request carried, read once and detached from the HTTP exchange, so that no request header
+ * What one callback request carried, read once and detached from the HTTP request, so that no request header
  * can travel further (SPEC §2: nothing echoed, nothing leaked downstream).
  *
  * @param method      GET or POST
@@ -30,25 +29,29 @@ public record CallbackRequest(String method, Map<String, String> params, String 
         return "aes".equalsIgnoreCase(params.get("encrypt_type"));
     }
 
-    /** Reads the request off the exchange; refuses bodies over {@code maxBodyBytes} with 413 before parsing. */
-    static CallbackRequest read(Exchange exchange, long maxBodyBytes) {
-        long arrival = System.nanoTime();
-        String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, "", String.class);
-        Map<String, String> params = parseQuery(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
-        String body = "";
+    /**
+     * Reads what the callback needs off one HTTP request and nothing else; refuses bodies over
+     * {@code maxBodyBytes} with 413 before parsing, whether they declare a length or arrive chunked.
+     *
+     * @param rawQuery      the query string as sent (still percent-encoded), or null
+     * @param declaredLength the Content-Length, or -1 when the body is chunked or absent
+     */
+    static CallbackRequest read(String method, String rawQuery, String contentType, long declaredLength,
+            InputStream body, long maxBodyBytes, long arrivalNanos) {
+        Map<String, String> params = parseQuery(rawQuery);
+        String text = "";
         if ("POST".equals(method)) {
-            String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
-            if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
-                // The servlet layer would consume such a body as form fields; WeChat always posts XML.
+            String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+            if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+                // A form body is the wrong thing to sign and parse; WeChat always posts XML.
                 throw new CallbackRejectedException(415, "Content-Type must be XML (WeChat posts text/xml)");
             }
-            Long declared = exchange.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-            if (declared != null && declared > maxBodyBytes) {
+            if (declaredLength > maxBodyBytes) {
                 throw tooLarge(maxBodyBytes);
             }
-            body = readBounded(exchange.getIn().getBody(InputStream.class), maxBodyBytes);
+            text = readBounded(body, maxBodyBytes);
         }
-        return new CallbackRequest(method, params, body, arrival);
+        return new CallbackRequest(method, params, text, arrivalNanos);
     }
 
     private static String readBounded(InputStream in, long max) {

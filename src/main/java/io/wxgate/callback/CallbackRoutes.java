@@ -25,7 +25,6 @@ public class CallbackRoutes extends RouteBuilder {
 
     static final String VERIFIED = "WeChatVerified";
 
-    private final WeChatProperties settings;
     private final CallbackVerifier verifier;
     private final WeChatXml xml;
     private final IdempotentRepository dedupeRepository;
@@ -37,7 +36,6 @@ public class CallbackRoutes extends RouteBuilder {
     public CallbackRoutes(WeChatProperties settings, CallbackVerifier verifier, WeChatXml xml,
             IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, GatewayMetrics metrics) {
         this.metrics = metrics;
-        this.settings = settings;
         this.verifier = verifier;
         this.xml = xml;
         this.dedupeRepository = dedupeRepository;
@@ -76,16 +74,11 @@ public class CallbackRoutes extends RouteBuilder {
                 });
 
         JacksonXMLDataFormat messageXml = new JacksonXMLDataFormat(xml.mapper(), WeChatMessage.class);
-        long maxBody = settings.callback().maxBodySize().toBytes();
 
-        from("jetty:http://{{gateway.http-host}}:{{gateway.http-port}}{{wechat.callback.path}}"
-                + "?httpMethodRestrict=GET,POST&disableStreamCache=true&mapHttpMessageFormUrlEncodedBody=false")
-                .routeId("wechat-callback")
-                .process(e -> {
-                    e.setProperty(CallbackRequest.PROPERTY, CallbackRequest.read(e, maxBody));
-                    e.getIn().removeHeaders("*");
-                    e.getIn().setBody(null);
-                })
+        // Fed by CallbackFrontDoor, which reads the HTTP request; the exchange carries only the CallbackRequest.
+        from(CallbackFrontDoor.ROUTE).routeId("wechat-callback")
+                // Ready before the API's Jetty consumers open the port that the front door shares.
+                .startupOrder(1)
                 .choice()
                     .when(e -> "GET".equals(request(e).method()))
                         .process(e -> CallbackAnswer.text(e, 200, verifier.verifyEcho(request(e))))

@@ -1,0 +1,140 @@
+package io.wxgate.callback;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.wxgate.ops.GatewayMetrics;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Message;
+import org.apache.camel.support.service.ServiceHelper;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WeChat's front door on the gateway's Jetty server. Requests for the callback path are taken straight off
+ * Jetty's core API, ahead of camel-jetty's servlet layer (which serves the REST API on the same port), and each
+ * becomes a bare exchange for the {@code wechat-callback} route: only the {@link CallbackRequest} read here
+ * travels on, never an HTTP header, a query parameter or the request stream. The route decides every answer
+ * ({@link CallbackAnswer}); this class only writes it, from whichever thread the route finishes on.
+ *
+ * <p>Why not a {@code jetty:} consumer: at thousands of callbacks a second the servlet request, Camel's HTTP
+ * binding (every header copied in, REST path matching, response header filtering) and the servlet's async
+ * machinery cost more CPU than verifying, opening, parsing and deduping the message together (bench/README.md).
+ */
+public final class CallbackFrontDoor extends Handler.Wrapper {
+
+    /** The route the front door feeds; it waits briefly for the route during start-up instead of failing. */
+    static final String ROUTE = "direct:wechat-callback";
+    private static final String ROUTE_PRODUCER = ROUTE + "?block=true&timeout=2000";
+    private static final String TEXT = "text/plain;charset=UTF-8";
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackFrontDoor.class);
+
+    private final CamelContext camel;
+    private final String path;
+    private final long maxBodyBytes;
+    private final GatewayMetrics metrics;
+    private volatile Endpoint endpoint;
+    private volatile AsyncProducer producer;
+
+    public CallbackFrontDoor(CamelContext camel, String path, long maxBodyBytes, GatewayMetrics metrics) {
+        this.camel = camel;
+        this.path = path;
+        this.maxBodyBytes = maxBodyBytes;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Endpoint route = camel.getEndpoint(ROUTE_PRODUCER);
+        AsyncProducer started = route.createAsyncProducer();
+        ServiceHelper.startService(started);
+        endpoint = route;
+        producer = started;
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        ServiceHelper.stopService(producer);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (!path.equals(Request.getPathInContext(request))) {
+            return super.handle(request, response, callback);
+        }
+        long arrival = System.nanoTime();
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"POST".equals(method)) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, POST");
+            refuse(response, callback, 405, "only GET and POST are answered here", arrival);
+            return true;
+        }
+        CallbackRequest read;
+        try {
+            read = CallbackRequest.read(method, request.getHttpURI().getQuery(),
+                    request.getHeaders().get(HttpHeader.CONTENT_TYPE), request.getLength(),
+                    Content.Source.asInputStream(request), maxBodyBytes, arrival);
+        } catch (CallbackRejectedException e) {
+            refuse(response, callback, e.status(), e.getMessage(), arrival);
+            return true;
+        }
+        Exchange exchange = endpoint.createExchange(ExchangePattern.InOut);
+        exchange.setProperty(CallbackRequest.PROPERTY, read);
+        producer.process(exchange, doneSync -> answer(exchange, response, callback));
+        return true;
+    }
+
+    private void answer(Exchange exchange, Response response, Callback callback) {
+        try {
+            writeAnswer(exchange, response, callback);
+        } catch (RuntimeException e) {
+            LOG.error("Callback answer could not be written: {}", e.toString());
+            callback.failed(e);
+        }
+    }
+
+    private void writeAnswer(Exchange exchange, Response response, Callback callback) {
+        Message message = exchange.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String body = message.getBody(String.class);
+        String type = message.getHeader(Exchange.CONTENT_TYPE, TEXT, String.class);
+        if (exchange.getException() != null || status == null || body == null) {
+            // The route answers every path itself; this is reached only when the route could not run at all.
+            boolean verified = exchange.getProperty(CallbackRoutes.VERIFIED, false, Boolean.class);
+            LOG.error("Callback route gave no answer{}", exchange.getException() == null ? ""
+                    : ": " + exchange.getException());
+            status = verified ? 200 : 503;
+            body = verified ? CallbackAnswer.SUCCESS : "gateway not ready";
+            type = TEXT;
+        }
+        write(response, callback, status, type, body);
+    }
+
+    private void refuse(Response response, Callback callback, int status, String reason, long arrival) {
+        write(response, callback, status, TEXT, reason);
+        metrics.answered(status, Duration.ofNanos(System.nanoTime() - arrival));
+    }
+
+    private static void write(Response response, Callback callback, int status, String type, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, type);
+        headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+}
