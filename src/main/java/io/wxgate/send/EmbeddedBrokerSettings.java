@@ -1,11 +1,14 @@
 package io.wxgate.send;
 
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * The embedded broker of the default set-up holds the send queues and the inbound forward queue. When nobody
@@ -34,6 +37,27 @@ class EmbeddedBrokerSettings {
             configuration.setJournalBufferTimeout_AIO(JOURNAL_BUFFER_TIMEOUT_NANOS);
             // The gateway reads queue depths through the server API (QueueDepthMetrics); JMX only slows start-up.
             configuration.setJMXManagementEnabled(false);
+        };
+    }
+
+    /**
+     * Without this every JMS send first asks the broker whether its queue exists (a blocking round trip through
+     * the broker's executor), which doubled the forward's latency and broker CPU per callback. The sessions are
+     * kept by Spring's session cache, so each resolves a queue once.
+     */
+    @Bean
+    static BeanPostProcessor cacheQueueLookups() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof CachingConnectionFactory caching
+                        && caching.getTargetConnectionFactory() instanceof ActiveMQConnectionFactory artemis) {
+                    artemis.setCacheDestinations(true);
+                } else if (bean instanceof ActiveMQConnectionFactory artemis) {
+                    artemis.setCacheDestinations(true);
+                }
+                return bean;
+            }
         };
     }
 }
