@@ -40,6 +40,7 @@ public class ApiRoutes extends RouteBuilder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;
+    private static final String BODY_LIMIT = "apiBodyLimit";
 
     private final byte[] apiKey;
     private final SendStore store;
@@ -65,8 +66,10 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         restConfiguration().component("jetty").host("{{gateway.http-host}}").port("{{gateway.http-port}}")
                 .bindingMode(RestBindingMode.off)
-                // WeChat's callback path is answered by this Jetty handler, ahead of the API's servlet.
-                .endpointProperty("handlers", "#" + CallbackConfiguration.FRONT_DOOR);
+                // Jetty handlers wrap one another in this order: WeChat's callback path is answered by the
+                // front door first; every other request meets BodyLimit before the servlet reads a byte.
+                .endpointProperty("handlers", "#" + BODY_LIMIT + ",#" + CallbackConfiguration.FRONT_DOOR);
+        getCamelContext().getRegistry().bind(BODY_LIMIT, new BodyLimit(MAX_BODY));
 
         onException(ApiRejection.class).handled(true).process(e -> {
             ApiRejection r = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiRejection.class);

@@ -35,6 +35,8 @@ class EmbeddedBrokerSettings {
             // to about 5,000/s. Half a millisecond still batches dozens of messages per sync.
             configuration.setJournalBufferTimeout_NIO(JOURNAL_BUFFER_TIMEOUT_NANOS);
             configuration.setJournalBufferTimeout_AIO(JOURNAL_BUFFER_TIMEOUT_NANOS);
+            // The same for a queue that pages (nobody consuming): its page file is synced on the same schedule.
+            configuration.setPageSyncTimeout(JOURNAL_BUFFER_TIMEOUT_NANOS);
             // The gateway reads queue depths through the server API (QueueDepthMetrics); JMX only slows start-up.
             configuration.setJMXManagementEnabled(false);
         };

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,6 +87,26 @@ class ApiTest extends GatewayTest {
     @Test
     void aNonJsonContentTypeIs415() {
         assertThat(api.post("/api/v1/template-messages", template("o-1"), "text/plain").statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void aBodyOver64KiBIs413AndAChunkedBodyIs411() {
+        String user = Samples.user();
+        String padded = "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-order\",\"data\":{},\"url\":\""
+                + "x".repeat(70 * 1024) + "\"}";
+
+        HttpResponse<String> declared = api.post("/api/v1/template-messages", padded);
+        HttpResponse<String> chunked = api.postChunked("/api/v1/template-messages",
+                padded.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(ApiClient.json(declared).get("error").asText()).contains("larger than");
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(411);
+        assertThat(ApiClient.json(chunked).get("error").asText()).contains("Content-Length");
+        assertThat(SIMULATOR.calls(TEMPLATE)).noneMatch(c -> c.body().contains(user));
+        HttpResponse<String> next = api.post("/api/v1/template-messages", template(Samples.user()));
+        assertThat(next.statusCode()).as("the port still serves after refusing").isEqualTo(202);
+        awaitStatus("template-messages", ApiClient.json(next).get("id").asText(), "sent");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.wxgate.testkit;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +36,12 @@ public final class ApiClient {
     public HttpResponse<String> post(String path, String body, String contentType) {
         return send(request(path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+    }
+
+    /** Sends the body without a Content-Length (chunked), as a client streaming it would. */
+    public HttpResponse<String> postChunked(String path, byte[] body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     }
 
     public HttpResponse<String> get(String path) {

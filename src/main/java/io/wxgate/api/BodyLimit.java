@@ -1,0 +1,51 @@
+package io.wxgate.api;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Bounds API request bodies before the servlet layer reads a byte of them (camel-jetty would otherwise cache a
+ * body of any size, spilling it to disk): a declared length over the limit is a 413, and a body without a
+ * declared length (chunked) is a 411, since its size is only known once it has been read.
+ */
+final class BodyLimit extends Handler.Wrapper {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final long maxBytes;
+
+    BodyLimit(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            refuse(response, callback, 413, "request body larger than " + maxBytes + " bytes");
+            return true;
+        }
+        if (declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            refuse(response, callback, 411, "a request body needs a Content-Length (at most " + maxBytes + " bytes)");
+            return true;
+        }
+        return super.handle(request, response, callback);
+    }
+
+    private static void refuse(Response response, Callback callback, int status, String error) {
+        byte[] body = JSON.createObjectNode().put("error", error).toString().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=UTF-8");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        // The unread body is not worth draining; the connection is closed after the answer.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+}
