@@ -49,20 +49,29 @@ public record CallbackRequest(String method, Map<String, String> params, String 
             if (declaredLength > maxBodyBytes) {
                 throw tooLarge(maxBodyBytes);
             }
-            text = readBounded(body, maxBodyBytes);
+            text = readBounded(body, declaredLength, maxBodyBytes);
         }
         return new CallbackRequest(method, params, text, arrivalNanos);
     }
 
-    private static String readBounded(InputStream in, long max) {
+    private static String readBounded(InputStream in, long declaredLength, long max) {
         if (in == null) {
             return "";
         }
         try (in) {
-            // Chunked bodies declare no length, so the limit is enforced while reading as well.
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (bytes.length > max) {
-                throw tooLarge(max);
+            byte[] bytes;
+            if (declaredLength >= 0) {
+                // Jetty holds the body to its declared length; read exactly that, in one array.
+                bytes = new byte[(int) declaredLength];
+                if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+                    throw CallbackRejectedException.badRequest("request body shorter than its Content-Length");
+                }
+            } else {
+                // Chunked bodies declare no length, so the limit is enforced while reading.
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (bytes.length > max) {
+                    throw tooLarge(max);
+                }
             }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {

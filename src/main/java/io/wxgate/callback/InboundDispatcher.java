@@ -16,6 +16,7 @@ import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.store.FirstReplyStore;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -46,6 +47,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
     private final long deadlineNanos;
     private final Clock clock;
     private final GatewayMetrics metrics;
+    private volatile Endpoint inbound;
 
     public InboundDispatcher(FirstReplyStore replies, ProducerTemplate producer, ExecutorService workers,
             Duration deadline, Clock clock, GatewayMetrics metrics) {
@@ -113,7 +115,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         String answer = "";
         try {
             // InOnly: a route's to: jms:… or spring-rabbitmq:… must not wait for a reply (camel-notes §6).
-            Exchange done = producer.send(InboundRoutes.INBOUND, ExchangePattern.InOnly,
+            Exchange done = producer.send(inbound(), ExchangePattern.InOnly,
                     ex -> ex.getIn().setBody(message));
             if (done.isFailed()) {
                 // Only reachable when even the dead-letter route failed: nothing else is left to keep it.
@@ -134,6 +136,16 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         if (reply != null && (answer.isEmpty() || !inTime)) {
             handOverLate(reply, answer.isEmpty() ? "too-long" : "deadline", message);
         }
+    }
+
+    /** Resolved once: looking an endpoint up by its URI normalises the URI on every call. */
+    private Endpoint inbound() {
+        Endpoint endpoint = inbound;
+        if (endpoint == null) {
+            endpoint = producer.getCamelContext().getEndpoint(InboundRoutes.INBOUND);
+            inbound = endpoint;
+        }
+        return endpoint;
     }
 
     private static boolean tooLongForPassive(Reply reply) {
