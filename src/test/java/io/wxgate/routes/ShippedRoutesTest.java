@@ -63,5 +63,8 @@ class ShippedRoutesTest extends GatewayTest {
         assertThat(json.get("FromUserName").asText()).isEqualTo(user);
         assertThat(json.get("Content").asText()).isEqualTo("转发我");
         assertThat(json.has("Encrypt")).isFalse();
+        assertThat(forwarded.getStringProperty("WeChatMsgType")).isEqualTo("text");
+        assertThat(forwarded.getStringProperty("WeChatFromUser")).isEqualTo(user);
+        assertThat(forwarded.propertyExists("WeChatContent")).as("the text travels once, in the body").isFalse();
     }
 }
