@@ -21,6 +21,8 @@ import io.wxgate.store.NonceRegistry;
 public final class CallbackVerifier {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallbackVerifier.class);
+    // One per thread: a MessageDigest is not thread-safe, and looking one up per callback costs more than hashing.
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(CallbackVerifier::newSha256);
 
     private final String token;
     private final WeChatCipher cipher;
@@ -143,9 +145,13 @@ public final class CallbackVerifier {
     }
 
     private static String digest(String body) {
+        byte[] hash = SHA256.get().digest(body.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(hash);
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(hash);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -31,6 +31,9 @@ public final class WeChatCipher {
     // §5.4: WeChat pads PKCS#7-style to 32 bytes, not the AES block of 16, so JCE PKCS5Padding cannot be used.
     private static final int PAD_BLOCK = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
+    // Looking a Cipher up costs more than using it on a callback-sized message; a Cipher is not thread-safe,
+    // and init with the key and mode before each use resets it, whatever an earlier failure left behind.
+    private static final ThreadLocal<Cipher> AES = ThreadLocal.withInitial(WeChatCipher::newAes);
 
     private final SecretKeySpec key;
     private final IvParameterSpec iv;
@@ -112,7 +115,7 @@ public final class WeChatCipher {
             plain.put((byte) pad);
         }
         try {
-            Cipher aes = Cipher.getInstance(TRANSFORMATION);
+            Cipher aes = AES.get();
             aes.init(Cipher.ENCRYPT_MODE, key, iv);
             return Base64.getEncoder().encodeToString(aes.doFinal(plain.array()));
         } catch (GeneralSecurityException e) {
@@ -162,7 +165,7 @@ public final class WeChatCipher {
         }
         byte[] plain;
         try {
-            Cipher aes = Cipher.getInstance(TRANSFORMATION);
+            Cipher aes = AES.get();
             aes.init(Cipher.DECRYPT_MODE, key, iv);
             plain = aes.doFinal(encrypted);
         } catch (GeneralSecurityException e) {
@@ -172,6 +175,14 @@ public final class WeChatCipher {
             return parse(plain);
         } finally {
             Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    private static Cipher newAes() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CBC unavailable", e);
         }
     }
 
