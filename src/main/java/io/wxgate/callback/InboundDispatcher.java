@@ -13,6 +13,7 @@ import io.wxgate.message.ReplyHeaders;
 import io.wxgate.message.ReplyXml;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
+import io.wxgate.ops.LogContext;
 import io.wxgate.store.FirstReplyStore;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -111,6 +112,17 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
     }
 
     private void runRoutes(String key, WeChatMessage message) {
+        // Workers are pooled: the scope closes here, before the worker takes the next message.
+        try (LogContext context = LogContext.message(InboundRoutes.logId(message, key))) {
+            if (LOG.isDebugEnabled()) {
+                String event = message.getEvent();
+                LOG.debug("Accepted {}{}", message.getMsgType(), event == null ? "" : " " + event);
+            }
+            routeAndAnswer(key, message);
+        }
+    }
+
+    private void routeAndAnswer(String key, WeChatMessage message) {
         Reply reply = null;
         String answer = "";
         try {
@@ -119,7 +131,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
                     ex -> ex.getIn().setBody(message));
             if (done.isFailed()) {
                 // Only reachable when even the dead-letter route failed: nothing else is left to keep it.
-                LOG.error("Message {} failed and could not be kept as a dead letter", key, done.getException());
+                LOG.error("Failed and could not be kept as a dead letter", done.getException());
             } else {
                 reply = ReplyHeaders.fromHeaders(done.getMessage()::getHeader).orElse(null);
             }
@@ -129,10 +141,15 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
             }
         } catch (RuntimeException e) {
             // A reply header a route got wrong: the user gets no reply, the operator gets the reason.
-            LOG.error("Reply for message {} could not be built: {}", key, e.getMessage());
+            LOG.error("Reply could not be built: {}", e.getMessage());
             reply = null;
         }
         boolean inTime = replies.offer(key, answer);
+        if (!inTime && reply == null) {
+            LOG.info("Routes finished after the callback deadline, which answered success");
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Routes done, {}", reply == null ? "no reply" : reply.getClass().getSimpleName() + " reply");
+        }
         if (reply != null && (answer.isEmpty() || !inTime)) {
             handOverLate(reply, answer.isEmpty() ? "too-long" : "deadline", message);
         }
@@ -154,7 +171,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
     }
 
     private void handOverLate(Reply reply, String reason, WeChatMessage message) {
-        LOG.info("Reply to message {} goes out as a customer-service message ({})", message.getMsgId(), reason);
+        LOG.info("Reply goes out as a customer-service message ({})", reason);
         producer.send(InboundRoutes.LATE_REPLY, ex -> {
             ex.getIn().setBody(reply);
             ex.getIn().setHeader("WeChatFromUser", message.getFromUserName());

@@ -1,7 +1,9 @@
 package io.wxgate.callback;
 
+import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
+import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.send.DeliveryReports;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -20,10 +22,26 @@ public class InboundRoutes extends RouteBuilder {
     static final String LATE_REPLY = "direct:wechat-late-reply";
     private static final String ORIGINAL = "wechatOriginalMessage";
 
-    private final GatewayMetrics metrics;
+    /** The log EIP would otherwise log under the route id, outside logging.level.io.wxgate. */
+    private static final String LOG_NAME = InboundRoutes.class.getName();
 
-    public InboundRoutes(GatewayMetrics metrics) {
+    private final GatewayMetrics metrics;
+    private final DedupeKeys dedupeKeys;
+
+    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings) {
         this.metrics = metrics;
+        this.dedupeKeys = new DedupeKeys(settings.appId());
+    }
+
+    /** The id a message's log lines carry (MDC msgId): its MsgId, or for an event, which has none, its dedupe key. */
+    static String logId(WeChatMessage message, String dedupeKey) {
+        return message.getMsgId() != null ? message.getMsgId() : dedupeKey;
+    }
+
+    /** A log scope for routes entered with the message as body but without the dispatcher's scope around them. */
+    private LogContextPolicy messageScope() {
+        return LogContextPolicy.message(e -> e.getIn().getBody() instanceof WeChatMessage m
+                ? logId(m, dedupeKeys.keyOf(m)) : null);
     }
 
     @Override
@@ -46,19 +64,24 @@ public class InboundRoutes extends RouteBuilder {
                     .to(DEAD_LETTER)
                 .end();
 
+        // Also reached when the inbound workers are saturated, outside a message's log scope: it opens its own.
         from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")
-                .log(LoggingLevel.ERROR, "Inbound message ${body.msgId} (${body.msgType}/${body.event}) failed and is "
-                        + "kept for replay: ${exception.message}")
-                .process(e -> metrics.deadLetter("inbound"))
-                .marshal().json(JsonLibrary.Jackson)
-                .to("file:{{wechat.inbound.dead-letter-dir}}?fileName=${date:now:yyyyMMdd-HHmmss-SSS}-${exchangeId}.json");
+                .policy(messageScope())
+                    .log(LoggingLevel.ERROR, LOG_NAME, "Inbound ${body.msgType}/${body.event} failed and is kept for "
+                            + "replay: ${exception.message}")
+                    .process(e -> metrics.deadLetter("inbound"))
+                    .marshal().json(JsonLibrary.Jackson)
+                    .to("file:{{wechat.inbound.dead-letter-dir}}?fileName=${date:now:yyyyMMdd-HHmmss-SSS}-${exchangeId}.json")
+                .end();
 
         // Replay: move a dead letter into the replay folder; it runs through the routes again (not deduped).
         from("file:{{wechat.inbound.dead-letter-dir}}/replay?delete=true&moveFailed=../replay-failed")
                 .routeId("wechat-inbound-replay")
                 .unmarshal().json(JsonLibrary.Jackson, WeChatMessage.class)
-                .log("Replaying inbound message ${body.msgId} from ${header.CamelFileName}")
-                .to(INBOUND);
+                .policy(messageScope())
+                    .log(LoggingLevel.INFO, LOG_NAME, "Replaying the dead letter ${header.CamelFileName}")
+                    .to(INBOUND)
+                .end();
 
         from(LATE_REPLY).routeId("wechat-late-reply")
                 .to("{{wechat.inbound.late-reply-uri}}");

@@ -3,6 +3,8 @@ package io.wxgate.send;
 import java.time.Clock;
 
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.ops.LogContext;
+import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,15 @@ public final class DeliveryReports {
             return;
         }
         store.findByMsgid(Long.parseLong(msgId)).ifPresentOrElse(
-                record -> store.update(record.id(), r -> r.finished(event.getStatus(), clock.instant())),
+                record -> {
+                    SendRecord done = store.update(record.id(), r -> r.finished(event.getStatus(), clock.instant()))
+                            .orElse(record);
+                    if (LOG.isDebugEnabled()) {
+                        try (LogContext context = LogContext.send(record.id())) {
+                            LOG.debug("WeChat reports msgid {}: {}, {}", msgId, done.status(), event.getStatus());
+                        }
+                    }
+                },
                 () -> LOG.debug("TEMPLATESENDJOBFINISH for msgid {} matches no send of this gateway", msgId));
     }
 }

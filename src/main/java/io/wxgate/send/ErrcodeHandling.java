@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.SendProperties;
+import io.wxgate.ops.LogContext;
 import io.wxgate.token.AccessTokenSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +26,7 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "wechat-errcodes";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ErrcodeHandling.class);
     private static final String TEMPLATE_PATH = "/cgi-bin/message/template/send";
     private static final String TOKEN_REFRESHED = "wechatTokenRefreshed";
     private static final String FALLBACK_USED = "wechatFallbackUsed";
@@ -52,6 +56,7 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .onRedelivery(e -> {
                     e.setVariable(TOKEN_REFRESHED, true);
                     tokens.invalidate(e.getVariable(SendRoutes.TOKEN, String.class));
+                    debugRetry(e, "Retry with a fresh access_token");
                 });
 
         errcodes.onException(TemplateRejectedException.class)
@@ -92,15 +97,40 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .useExponentialBackOff().backOffMultiplier(backoff.multiplier())
                 .maximumRedeliveryDelay(backoff.maxDelay().toMillis())
                 .asyncDelayedRedelivery()
-                .onRedelivery(ErrcodeHandling::spendTransientBudget);
+                .onRedelivery(this::spendTransientBudget);
     }
 
     private boolean transientBudgetLeft(Exchange e) {
         return e.getVariable(TRANSIENT_RETRIES, 0, Integer.class) < send.backoff().maxRetries();
     }
 
-    private static void spendTransientBudget(Exchange e) {
-        e.setVariable(TRANSIENT_RETRIES, e.getVariable(TRANSIENT_RETRIES, 0, Integer.class) + 1);
+    private void spendTransientBudget(Exchange e) {
+        int retry = e.getVariable(TRANSIENT_RETRIES, 0, Integer.class) + 1;
+        e.setVariable(TRANSIENT_RETRIES, retry);
+        if (LOG.isDebugEnabled()) {
+            debugRetry(e, "Retry " + retry + " of " + send.backoff().maxRetries());
+        }
+    }
+
+    /** Redeliveries may run on another thread than the consumer's, hence the send's own log scope. */
+    private static void debugRetry(Exchange e, String retry) {
+        if (LOG.isDebugEnabled()) {
+            try (LogContext context = QueueRoutes.logContext(e)) {
+                LOG.debug("{} after {}", retry, failureOf(e));
+            }
+        }
+    }
+
+    /** WeChat's errcode and errmsg, or the transport fault. */
+    private static String failureOf(Exchange e) {
+        Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure instanceof WeChatApiException w) {
+            return "errcode " + w.getErrcode() + ", " + w.getErrmsg();
+        }
+        if (failure == null) {
+            return "an unknown failure";
+        }
+        return failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 
     private String fallbackTemplateOf(Exchange e) {
@@ -111,8 +141,13 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     private void useFallbackTemplate(Exchange e) {
         e.setVariable(FALLBACK_USED, true);
         ObjectNode request = request(e);
+        String refused = request.path("template_id").asText();
         request.put("template_id", fallbackTemplateOf(e));
         e.setVariable(SendRoutes.REQUEST, request.toString());
+        try (LogContext context = QueueRoutes.logContext(e)) {
+            LOG.info("WeChat refused template {}; sending the fallback template {}", refused,
+                    request.path("template_id").asText());
+        }
     }
 
     /** The text of a customer-service text message, the only kind a template can stand in for. */
@@ -136,6 +171,10 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
         e.setVariable(SendRoutes.REQUEST, template.toString());
         e.setVariable(SendRoutes.API, "template");
         e.setVariable(SendRoutes.PATH, TEMPLATE_PATH);
+        try (LogContext context = QueueRoutes.logContext(e)) {
+            LOG.info("Customer-service message refused ({}); sending it as template {}",
+                    failureOf(e), send.customFallbackTemplate());
+        }
     }
 
     private static ObjectNode request(Exchange e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.message.Reply;
+import io.wxgate.ops.LogContextPolicy;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -19,6 +20,8 @@ import org.springframework.stereotype.Component;
 public class LateReplyRoutes extends RouteBuilder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The log EIP would otherwise log under the route id, outside logging.level.io.wxgate. */
+    private static final String LOG_NAME = LateReplyRoutes.class.getName();
 
     private final SendIntake intake;
     private final QueueProperties queues;
@@ -30,9 +33,11 @@ public class LateReplyRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // Called while the inbound message's log scope is open, so these lines also carry its MsgId.
         from("direct:wechat-reply-as-custom").routeId("wechat-reply-as-custom")
                 .onException(Exception.class).handled(true)
-                    .log(LoggingLevel.ERROR, "Late reply to ${variable.lateReplyTo} could not be queued: ${exception.message}")
+                    .log(LoggingLevel.ERROR, LOG_NAME, "Late reply to ${variable.lateReplyTo} could not be queued: "
+                            + "${exception.message}")
                 .end()
                 .setVariable("lateReplyTo", header("WeChatFromUser"))
                 .process(e -> {
@@ -43,7 +48,9 @@ public class LateReplyRoutes extends RouteBuilder {
                     e.getMessage().setHeader(QueueRoutes.SEND_ID, id);
                     e.getMessage().setBody(request.toString());
                 })
-                .to(ExchangePattern.InOnly, queues.produceUri("custom"))
-                .log(LoggingLevel.DEBUG, "Late reply to ${variable.lateReplyTo} queued as a customer-service message");
+                .policy(LogContextPolicy.send(e -> e.getMessage().getHeader(QueueRoutes.SEND_ID, String.class)))
+                    .to(ExchangePattern.InOnly, queues.produceUri("custom"))
+                    .log(LoggingLevel.DEBUG, LOG_NAME, "Late reply queued as a customer-service message")
+                .end();
     }
 }

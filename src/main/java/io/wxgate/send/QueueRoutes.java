@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.ops.GatewayMetrics;
+import io.wxgate.ops.LogContext;
+import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import org.apache.camel.Exchange;
@@ -51,29 +53,33 @@ public class QueueRoutes extends RouteBuilder {
         for (String api : new String[] {"template", "custom", "subscribe"}) {
             from(queues.consumeUri(api))
                     .routeId("wechat-queue-" + api)
-                    .process(e -> intake(e, api))
-                    .filter(e -> SendRecord.QUEUED.equals(e.getVariable(RECORD, SendRecord.class).status()))
-                        .removeHeaders("*")
-                        .setBody(e -> e.getVariable(RECORD, SendRecord.class).request())
-                        .process(e -> store.update(e.getVariable(SEND_ID_VARIABLE, String.class),
-                                r -> r.calling(clock.instant())))
-                        .doTry()
-                            .to("direct:wechat-send-" + api)
-                        .doCatch(Exception.class)
-                            .setVariable(FAILURE, exchangeProperty(Exchange.EXCEPTION_CAUGHT))
+                    .process(e -> identify(e, api))
+                    // Every line logged from here on, the token fetch and the HTTP client's included, names the send.
+                    .policy(LogContextPolicy.send(QueueRoutes::sendIdOf))
+                        .process(e -> load(e, api))
+                        .filter(e -> SendRecord.QUEUED.equals(e.getVariable(RECORD, SendRecord.class).status()))
+                            .removeHeaders("*")
+                            .setBody(e -> e.getVariable(RECORD, SendRecord.class).request())
+                            .process(e -> store.update(e.getVariable(SEND_ID_VARIABLE, String.class),
+                                    r -> r.calling(clock.instant())))
+                            .doTry()
+                                .to("direct:wechat-send-" + api)
+                            .doCatch(Exception.class)
+                                .setVariable(FAILURE, exchangeProperty(Exchange.EXCEPTION_CAUGHT))
+                            .end()
+                            // Outside the try: a status that cannot be written fails the message, which the broker
+                            // then redelivers, instead of calling a send WeChat accepted a failure.
+                            .process(this::record)
                         .end()
-                        // Outside the try: a status that cannot be written fails the message, which the broker
-                        // then redelivers, instead of calling a send WeChat accepted a failure.
-                        .process(this::record)
                     .end();
         }
     }
 
     /**
-     * Finds or creates the send's record. A message from another JMS producer gets an id, and for templates a
-     * client_msg_id, derived from its JMSMessageID, which a redelivery keeps.
+     * The send's id. A message from another JMS producer gets one, and for templates a client_msg_id, derived from
+     * its JMSMessageID, which a redelivery keeps; its record is created here.
      */
-    private void intake(Exchange e, String api) throws Exception {
+    private void identify(Exchange e, String api) throws Exception {
         String id = e.getIn().getHeader(SEND_ID, String.class);
         if (id == null) {
             id = "jms-" + digest(brokerMessageId(e));
@@ -83,33 +89,60 @@ public class QueueRoutes extends RouteBuilder {
             }
             store.create(SendRecord.queued(id, api, request.toString(), clock.instant()));
         }
-        String sendId = id;
-        SendRecord record = store.find(id).orElseThrow(() -> new IllegalStateException("no record for send " + sendId));
+        e.setVariable(SEND_ID_VARIABLE, id);
+    }
+
+    private void load(Exchange e, String api) {
+        String id = e.getVariable(SEND_ID_VARIABLE, String.class);
+        SendRecord record = store.find(id).orElseThrow(() -> new IllegalStateException("no record for send " + id));
+        LOG.debug("Taken from the {} queue, status {}", api, record.status());
         if (record.inFlight() && SendRecord.QUEUED.equals(record.status()) && !"template".equals(api)) {
             // Delivered again after a crash mid-call: WeChat may have delivered it, and only templates carry a
             // client_msg_id that lets WeChat drop a repeat. Not sending twice beats sending again.
+            LOG.warn("Redelivered after the gateway stopped during its call to WeChat: failed, not sent again");
             record = store.update(id, r -> r.failed(null, "outcome unknown: the gateway stopped during the call; "
                     + "not sent again to avoid a duplicate (replay to send it anyway)", 0, clock.instant())).orElseThrow();
             metrics.deadLetter("send");
         }
-        e.setVariable(SEND_ID_VARIABLE, id);
         e.setVariable(RECORD, record);
     }
 
+    /** The id of the queued send this exchange works on; null for a send from an in-JVM producer. */
+    static String sendIdOf(Exchange e) {
+        return e.getVariable(SEND_ID_VARIABLE, String.class);
+    }
+
+    /**
+     * The send's log scope, for a line that may be written on another thread than the consumer's: a backoff
+     * redelivery continues on Camel's redelivery thread.
+     */
+    static LogContext logContext(Exchange e) {
+        return LogContext.send(sendIdOf(e));
+    }
+
     private void record(Exchange e) throws Exception {
-        Throwable failure = e.getVariable(FAILURE, Throwable.class);
+        try (LogContext context = logContext(e)) {
+            recordOutcome(e, e.getVariable(SEND_ID_VARIABLE, String.class), e.getVariable(FAILURE, Throwable.class));
+        }
+    }
+
+    private void recordOutcome(Exchange e, String id, Throwable failure) throws Exception {
         int attempts = e.getProperty(SendRoutes.ATTEMPTS, 0, Integer.class);
-        String id = e.getVariable(SEND_ID_VARIABLE, String.class);
         if (failure == null) {
             JsonNode answer = JSON.readTree(e.getMessage().getBody(String.class));
-            store.update(id, r -> r.sent(answer.path("msgid").asLong(0), attempts, clock.instant()));
+            long msgid = answer.path("msgid").asLong(0);
+            store.update(id, r -> r.sent(msgid, attempts, clock.instant()));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Sent: msgid {} after {} attempt(s)", msgid, attempts);
+            }
             return;
         }
         metrics.deadLetter("send");
         Integer errcode = failure instanceof WeChatApiException w ? w.getErrcode() : null;
         String errmsg = failure instanceof WeChatApiException w ? w.getErrmsg()
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        LOG.warn("Send {} failed: {}", id, errmsg);
+        // Retries exhausted, a permanent errcode, an operator alert (also logged once at ERROR): all end here.
+        LOG.warn("Failed after {} attempt(s): errcode {}, {}", attempts, errcode, errmsg);
         store.update(id, r -> r.failed(errcode, errmsg, attempts, clock.instant()));
     }
 

@@ -11,10 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokenSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +41,7 @@ public class SendRoutes extends RouteBuilder {
     public static final String TOKEN_FETCH = "direct:wechat-token-fetch";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(SendRoutes.class);
 
     private final SendProperties send;
     private final List<URI> baseUrls;
@@ -61,25 +65,27 @@ public class SendRoutes extends RouteBuilder {
         sendRoute("custom", "/cgi-bin/message/custom/send");
         sendRoute("subscribe", "/cgi-bin/message/subscribe/bizsend");
 
-        // Redelivered as a whole by the send route's error handling, so a retry fetches the token again.
+        // Redelivered as a whole by the send route's error handling, so a retry fetches the token again. A backoff
+        // redelivery runs on Camel's redelivery thread: the policy names the queued send there too.
         from(CALL).routeId("wechat-api-call").errorHandler(noErrorHandler())
-                .setBody(variable(REQUEST))
-                .enrich("direct:wechat-access-token", (original, token) -> {
-                    original.setVariable(TOKEN, token.getMessage().getBody(AccessToken.class).value());
-                    return original;
-                })
-                .process(e -> {
-                    e.getMessage().removeHeaders("*");
-                    e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
-                    e.getMessage().setHeader(Exchange.HTTP_PATH, e.getVariable(PATH, String.class));
-                    e.getMessage().setHeader(Exchange.HTTP_QUERY,
-                            "access_token=" + URLEncoder.encode(e.getVariable(TOKEN, String.class), StandardCharsets.UTF_8));
-                    e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
-                })
-                .to(HTTP)
-                .process(e -> e.getMessage().setBody(answers.check(status(e), answerBody(e),
-                        e.getVariable(API, String.class)).toString()))
-                .removeHeaders("*");
+                .policy(LogContextPolicy.send(QueueRoutes::sendIdOf))
+                    .setBody(variable(REQUEST))
+                    .enrich("direct:wechat-access-token", (original, token) -> {
+                        original.setVariable(TOKEN, token.getMessage().getBody(AccessToken.class).value());
+                        return original;
+                    })
+                    .process(e -> {
+                        e.getMessage().removeHeaders("*");
+                        e.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+                        e.getMessage().setHeader(Exchange.HTTP_PATH, e.getVariable(PATH, String.class));
+                        e.getMessage().setHeader(Exchange.HTTP_QUERY, "access_token="
+                                + URLEncoder.encode(e.getVariable(TOKEN, String.class), StandardCharsets.UTF_8));
+                        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
+                    })
+                    .to(HTTP)
+                    .process(this::checkAnswer)
+                    .removeHeaders("*")
+                .end();
 
         from("direct:wechat-access-token").routeId("wechat-access-token").errorHandler(noErrorHandler())
                 .process(e -> e.getMessage().setBody(tokens.current()));
@@ -88,8 +94,7 @@ public class SendRoutes extends RouteBuilder {
         from(TOKEN_FETCH).routeId("wechat-token-fetch").errorHandler(noErrorHandler())
                 .process(this::tokenRequest)
                 .to(HTTP)
-                .process(e -> e.getMessage().setBody(answers.checkToken(status(e), answerBody(e),
-                        java.time.Instant.now())));
+                .process(this::checkTokenAnswer);
 
         // One call, failing over to the next base URL only when the request never reached WeChat.
         var failover = from(HTTP).routeId("wechat-http").errorHandler(noErrorHandler())
@@ -127,6 +132,33 @@ public class SendRoutes extends RouteBuilder {
             request.put("client_msg_id", UUID.randomUUID().toString().replace("-", ""));
         }
         return request.toString();
+    }
+
+    /** WeChat's answer becomes the body, or the exception its errcode maps to; each attempt is a DEBUG line. */
+    private void checkAnswer(Exchange e) {
+        String api = e.getVariable(API, String.class);
+        try {
+            JsonNode answer = answers.check(status(e), answerBody(e), api);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Attempt {} on {}: errcode 0, msgid {}", e.getProperty(ATTEMPTS), api,
+                        answer.path("msgid").asText("none"));
+            }
+            e.getMessage().setBody(answer.toString());
+        } catch (WeChatApiException failure) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Attempt {} on {}: errcode {} ({})", e.getProperty(ATTEMPTS), api, failure.getErrcode(),
+                        failure.getErrmsg());
+            }
+            throw failure;
+        }
+    }
+
+    private void checkTokenAnswer(Exchange e) {
+        AccessToken token = answers.checkToken(status(e), answerBody(e), java.time.Instant.now());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Fetched an access_token ({}), valid for {} s", send.token().endpoint(), token.expiresIn());
+        }
+        e.getMessage().setBody(token);
     }
 
     private void tokenRequest(Exchange e) {
