@@ -6,7 +6,7 @@
 #   bench/run.sh --profile   also profiles plain and safe mode under JFR (a fresh gateway, after the measurements)
 #
 # Further options (--name=value): --connections --warmup --scenario-warmup --duration --startups --sends
-# --warm-sends --send-connections --drain-limit --profile-seconds --profile-lead-in --profile-settings
+# --warm-sends --send-connections --drain-limit --profile-seconds --profile-lead-in --profile-settings --no-cds
 # --wait-quiet --only=callbacks,storm,outbound,profile --scenarios=plain,plain-help,safe,safe-help
 # --gateway-arg=--some.setting=value (repeatable). GATEWAY_JAVA_OPTS sets the gateway JVM's options.
 # BENCH_MAVEN_OFFLINE=1 builds with mvn -o. Results: bench/results/<date>.md. See bench/README.md.
@@ -28,6 +28,19 @@ echo "[bench] building the gateway and the WeChat API simulator (mvn test-compil
 GATEWAY_CP="$ROOT/target/classes:$(cat "$OUT/cp-runtime.txt")"
 DRIVER_CP="$OUT/classes:$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$OUT/cp-test.txt")"
 
+# README's production launch: the packaged jar, extracted, started with a CDS archive (the driver trains it).
+# --no-cds skips it and measures the classpath launch only.
+GATEWAY_JAR=""
+if [[ " $* " != *" --no-cds "* ]]; then
+  echo "[bench] packaging the gateway for the production launch (mvn package, jar extract)"
+  "${MVN[@]}" -DskipTests package
+  rm -rf "$OUT/app"
+  java -Djarmode=tools -jar "$(ls "$ROOT"/target/wxgate-*.jar | head -1)" extract --destination "$OUT/app" >/dev/null
+  GATEWAY_JAR=$(ls "$OUT"/app/wxgate-*.jar | head -1)
+fi
+ARGS=()
+for a in "$@"; do [ "$a" = "--no-cds" ] || ARGS+=("$a"); done
+
 echo "[bench] compiling the load driver (bench/src)"
 rm -rf "$OUT/classes"
 mkdir -p "$OUT/classes"
@@ -41,4 +54,5 @@ fi
 
 # ParallelGC and a fixed heap keep the generator's own GC short and cheap on the shared cores.
 exec java -XX:+UseParallelGC -Xms1g -Xmx1g -Dbench.clkTck="$(getconf CLK_TCK)" -cp "$DRIVER_CP" wxbench.Bench \
-  --root="$ROOT" --gateway-classpath="$GATEWAY_CP" --commit="$COMMIT" --gateway-jvm="${GATEWAY_JAVA_OPTS:-}" "$@"
+  --root="$ROOT" --gateway-classpath="$GATEWAY_CP" --gateway-jar="$GATEWAY_JAR" --commit="$COMMIT" \
+  --gateway-jvm="${GATEWAY_JAVA_OPTS:-}" "${ARGS[@]}"

@@ -51,6 +51,8 @@ public final class Bench {
         Path results;
         Path work;
         String gatewayClasspath;
+        /** The packaged gateway, extracted as README's production start-up recipe does; null: not measured. */
+        Path gatewayJar;
         List<String> gatewayJvm = new ArrayList<>();
         List<String> gatewayArgs = new ArrayList<>();
         String only = "";
@@ -62,6 +64,7 @@ public final class Bench {
             Options o = new Options();
             for (String a : args) {
                 if (!a.startsWith("--root=") && !a.startsWith("--gateway-classpath=") && !a.startsWith("--commit=")
+                        && !a.startsWith("--gateway-jar=")
                         && !a.startsWith("--gateway-jvm=")) {
                     o.command += " " + a;
                 }
@@ -106,6 +109,7 @@ public final class Bench {
                     case "--results" -> o.results = Path.of(v);
                     case "--work" -> o.work = Path.of(v);
                     case "--gateway-classpath" -> o.gatewayClasspath = v;
+                    case "--gateway-jar" -> o.gatewayJar = v.isEmpty() ? null : Path.of(v);
                     case "--gateway-jvm" -> o.gatewayJvm.addAll(Arrays.stream(v.trim().split("\\s+"))
                             .filter(s -> !s.isEmpty()).toList());
                     case "--gateway-arg" -> o.gatewayArgs.add(v);
@@ -162,16 +166,29 @@ public final class Bench {
         Callbacks callbacks = new Callbacks(HOST, 0, TOKEN, APP_ID, AES_KEY);
         callbacks.selfTest();
 
+        Gateway.Launch classpath = Gateway.Launch.classpath(o.gatewayClasspath);
+        Gateway.Launch production = classpath;
+        if (o.gatewayJar != null) {
+            Path archive = o.gatewayJar.resolveSibling("wxgate.jsa");
+            log("CDS: a training start of the packaged gateway writes " + archive);
+            Files.deleteIfExists(archive);
+            Gateway.trainCds(o.root, o.gatewayJar, archive, settings, runDir.resolve("gateway-cds-training.log"));
+            production = Gateway.Launch.cds(o.gatewayJar, archive);
+        }
+        // With a CDS archive, the odd start-ups use the plain classpath and the rest (the one under test included)
+        // README's production launch, so both are measured.
         List<Gateway> startups = new ArrayList<>();
         for (int i = 1; i < o.startups; i++) {
-            log("start-up " + i + "/" + o.startups + " (started and stopped, fresh data directory)");
-            Gateway g = Gateway.start(o.root, o.gatewayClasspath, o.gatewayJvm, settings, o.gatewayArgs,
+            Gateway.Launch launch = i % 2 == 1 ? classpath : production;
+            log("start-up " + i + "/" + o.startups + " (" + launch.name() + "; started and stopped, fresh data "
+                    + "directory)");
+            Gateway g = Gateway.start(o.root, launch, o.gatewayJvm, settings, o.gatewayArgs,
                     runDir.resolve("gateway-startup-" + i + ".log"), callbacks, 120);
             startups.add(g);
             g.stop();
         }
-        log("start-up " + o.startups + "/" + o.startups + " (the gateway under test)");
-        Gateway gw = Gateway.start(o.root, o.gatewayClasspath, o.gatewayJvm, settings, o.gatewayArgs,
+        log("start-up " + o.startups + "/" + o.startups + " (" + production.name() + "; the gateway under test)");
+        Gateway gw = Gateway.start(o.root, production, o.gatewayJvm, settings, o.gatewayArgs,
                 runDir.resolve("gateway.log"), callbacks, 120);
         startups.add(gw);
         long pid = gw.pid();
@@ -275,7 +292,7 @@ public final class Bench {
         List<String> jvm = new ArrayList<>(o.gatewayJvm);
         jvm.add("-XX:StartFlightRecording=name=wxbench,settings=" + o.profileSettings);
         log("profile: a fresh gateway with JFR on from its start (settings=" + o.profileSettings + ")");
-        Gateway g = Gateway.start(o.root, o.gatewayClasspath, jvm, settings, o.gatewayArgs,
+        Gateway g = Gateway.start(o.root, Gateway.Launch.classpath(o.gatewayClasspath), jvm, settings, o.gatewayArgs,
                 runDir.resolve("gateway-profile.log"), callbacks, 120);
         try {
             Callbacks cb = callbacks.at(g.port);

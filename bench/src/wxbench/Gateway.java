@@ -32,6 +32,7 @@ final class Gateway {
     /** Spring's own "Started … in X seconds (process running for Y)". */
     double springStartedSeconds = Double.NaN;
     double springProcessSeconds = Double.NaN;
+    String launch = "classpath";
 
     private Gateway(Process process, int port, Path dataDir, Path log) {
         this.process = process;
@@ -44,7 +45,53 @@ final class Gateway {
         return process.pid();
     }
 
-    static Gateway start(Path root, String classpath, List<String> jvmOptions, Map<String, String> settings,
+    /** How the gateway JVM is launched: its production classpath, or the packaged jar with a CDS archive. */
+    record Launch(String name, List<String> args) {
+
+        static Launch classpath(String classpath) {
+            return new Launch("classpath", List.of("-cp", classpath, "io.wxgate.WxGateApplication"));
+        }
+
+        static Launch cds(Path jar, Path archive) {
+            return new Launch("jar + CDS", List.of("-XX:SharedArchiveFile=" + archive, "-jar", jar.toString()));
+        }
+    }
+
+    /**
+     * README's production start-up recipe, step 2: one start that stops once the context is refreshed and
+     * writes the classes it loaded to a CDS archive, which later starts map instead of loading and verifying.
+     */
+    static void trainCds(Path root, Path jar, Path archive, Map<String, String> settings, Path log) {
+        Path data = null;
+        try {
+            data = Files.createTempDirectory("wxbench-cds-");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
+                    "-jar", jar.toString(), "--gateway.http-port=" + freePort(), "--gateway.data-dir=" + data));
+            settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+            Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+            if (!p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the CDS training start did not end; log " + log);
+            }
+            if (!Files.exists(archive)) {
+                throw new IllegalStateException("the CDS training start wrote no archive; log " + log + ":\n"
+                        + tail(log, 20));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (data != null) {
+                deleteTree(data);
+            }
+        }
+    }
+
+    static Gateway start(Path root, Launch launch, List<String> jvmOptions, Map<String, String> settings,
             List<String> extraArgs, Path log, Callbacks echo, double limitSeconds) {
         int port = freePort();
         Path data;
@@ -57,9 +104,7 @@ final class Gateway {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath);
-        command.add("io.wxgate.WxGateApplication");
+        command.addAll(launch.args());
         command.add("--gateway.http-port=" + port);
         command.add("--gateway.data-dir=" + data);
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
@@ -73,6 +118,7 @@ final class Gateway {
             throw new UncheckedIOException("cannot start the gateway", e);
         }
         Gateway g = new Gateway(p, port, data, log);
+        g.launch = launch.name();
         // A driver stopped with Ctrl-C or SIGTERM takes its gateway and the gateway's data directory along.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (p.isAlive()) {

@@ -87,9 +87,15 @@ final class Report {
                     mark(outbound.deliveredPerSec() >= TARGET_SENDS && outbound.complete())));
         }
         Gateway main = startups.get(startups.size() - 1);
-        double worst = startups.stream().mapToDouble(g -> g.readySeconds).max().orElse(Double.NaN);
-        s.append(f("| start-up ≤ 3 s | %.2f s to the first signed answer (worst of %d); Spring \"Started in\" %.2f s "
-                + "| %s |%n%n", worst, startups.size(), main.springStartedSeconds, mark(worst <= TARGET_STARTUP_S)));
+        // Judged on the launch the gateway under test used (README's production launch when a jar was built).
+        List<Gateway> judged = startups.stream().filter(g -> g.launch.equals(main.launch)).toList();
+        double worst = judged.stream().mapToDouble(g -> g.readySeconds).max().orElse(Double.NaN);
+        double otherWorst = startups.stream().filter(g -> !g.launch.equals(main.launch))
+                .mapToDouble(g -> g.readySeconds).max().orElse(Double.NaN);
+        s.append(f("| start-up ≤ 3 s | %.2f s to the first signed answer (%s, worst of %d); Spring \"Started in\" "
+                + "%.2f s%s | %s |%n%n", worst, main.launch, judged.size(), main.springStartedSeconds,
+                Double.isNaN(otherWorst) ? "" : f("; %.2f s on the plain classpath", otherWorst),
+                mark(worst <= TARGET_STARTUP_S)));
 
         if (!callbacks.isEmpty()) {
             s.append(f("## Callbacks (%d connections)%n%n", o.connections));
@@ -140,12 +146,12 @@ final class Report {
                         r.firstProblem()));
             }
         }
-        s.append("## Start-up (process start → …)\n\n| # | port open | first signed answer | Spring \"Started … in\" "
-                + "| Spring \"process running for\" |\n|---:|---:|---:|---:|---:|\n");
+        s.append("## Start-up (process start → …)\n\n| # | launch | port open | first signed answer "
+                + "| Spring \"Started … in\" | Spring \"process running for\" |\n|---:|---|---:|---:|---:|---:|\n");
         for (int i = 0; i < startups.size(); i++) {
             Gateway g = startups.get(i);
-            s.append(f("| %d%s | %.2f s | %.2f s | %.2f s | %.2f s |%n", i + 1,
-                    i == startups.size() - 1 ? " (under test)" : "", g.portOpenSeconds, g.readySeconds,
+            s.append(f("| %d%s | %s | %.2f s | %.2f s | %.2f s | %.2f s |%n", i + 1,
+                    i == startups.size() - 1 ? " (under test)" : "", g.launch, g.portOpenSeconds, g.readySeconds,
                     g.springStartedSeconds, g.springProcessSeconds));
         }
         s.append(f("%n## Memory, disk, log%n%nGateway RSS after start-up %s, at the end %s (peak %s); %d threads at the "
