@@ -8,14 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -100,7 +103,8 @@ public final class FileSendStore implements SendStore {
     @Override
     public Optional<SendRecord> findByMsgid(long msgid) {
         try {
-            return find(Files.readString(byMsgid.resolve(Long.toString(msgid))).trim());
+            String id = Files.readString(byMsgid.resolve(Long.toString(msgid))).trim();
+            return id.isEmpty() ? Optional.empty() : find(id);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -142,7 +146,9 @@ public final class FileSendStore implements SendStore {
                 replaceWhole(file, content);
             }
             if (next.msgid() != null && (previous == null || !next.msgid().equals(previous.msgid()))) {
-                renameOver(byMsgid.resolve(next.msgid().toString()), next.id().getBytes(StandardCharsets.UTF_8));
+                // A few bytes, written whole by one write: no rename needed (and a rename is what costs here).
+                replaceWhole(byMsgid.resolve(next.msgid().toString()), next.id().getBytes(StandardCharsets.UTF_8),
+                        StandardOpenOption.CREATE);
             }
             if (wasFailed && !isFailed) {
                 Files.deleteIfExists(failedLink);
@@ -178,8 +184,10 @@ public final class FileSendStore implements SendStore {
      * One positional write over the old record, padded with spaces (trailing whitespace is still the same JSON)
      * so that no truncation is needed: a single write within one page is never seen half done.
      */
-    private static void replaceWhole(Path file, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    private static void replaceWhole(Path file, byte[] content, OpenOption... create) throws IOException {
+        Set<OpenOption> options = new HashSet<>(List.of(create));
+        options.add(StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(file, options)) {
             long size = channel.size();
             if (Math.max(size, content.length) > PAGE) {
                 channel.close();
