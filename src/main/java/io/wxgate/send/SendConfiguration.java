@@ -17,8 +17,6 @@ import io.wxgate.token.TokenFetcher;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.spi.ComponentCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -82,18 +80,5 @@ public class SendConfiguration {
         return new CachedAccessTokenSource(wechat.appId(), fetcher, token.refreshMargin(),
                 new ForceRefreshBudget(clock, token.forceRefreshInterval(), token.forceRefreshPerDay()),
                 "stable_token".equals(token.endpoint()), clock);
-    }
-
-    /** WeChat calls must not hang for camel-http's default 3 minutes. */
-    @Bean
-    ComponentCustomizer weChatHttpTimeouts(SendProperties send) {
-        return ComponentCustomizer.forType(HttpComponent.class, http -> {
-            http.setConnectTimeout(send.connectTimeout().toMillis());
-            http.setConnectionRequestTimeout(send.readTimeout().toMillis());
-            http.setResponseTimeout(send.readTimeout().toMillis());
-            http.setSoTimeout(send.readTimeout().toMillis());
-            http.setConnectionsPerRoute(send.maxConnections());
-            http.setMaxTotalConnections(send.maxConnections() * 2);
-        });
     }
 }

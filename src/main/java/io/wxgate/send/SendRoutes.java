@@ -16,6 +16,7 @@ import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokenSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -61,6 +62,7 @@ public class SendRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        poolWeChatConnections();
         sendRoute("template", "/cgi-bin/message/template/send");
         sendRoute("custom", "/cgi-bin/message/custom/send");
         sendRoute("subscribe", "/cgi-bin/message/subscribe/bizsend");
@@ -107,6 +109,25 @@ public class SendRoutes extends RouteBuilder {
             from("direct:wechat-base-" + i).routeId("wechat-base-" + i).errorHandler(noErrorHandler())
                     .process(e -> e.setProperty(ATTEMPTS, e.getProperty(ATTEMPTS, 0, Integer.class) + 1))
                     .to(baseUrls.get(i) + "?throwExceptionOnFailure=false");
+        }
+    }
+
+    /**
+     * The connection pool and timeouts of WeChat calls live in the component and are taken by each endpoint as
+     * it is made, so they are set here, before any route has an endpoint. (Set by a component customizer bean, it applied only when
+     * that bean happened to exist before the component: a launch with a CDS archive ran on camel-http's
+     * default of 20 connections, and half the sends per second.)
+     */
+    private void poolWeChatConnections() {
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = getCamelContext().getComponent(scheme, HttpComponent.class);
+            http.setConnectionsPerRoute(send.maxConnections());
+            http.setMaxTotalConnections(send.maxConnections() * 2);
+            // A WeChat call must not hang for camel-http's default 3 minutes.
+            http.setConnectTimeout(send.connectTimeout().toMillis());
+            http.setConnectionRequestTimeout(send.readTimeout().toMillis());
+            http.setResponseTimeout(send.readTimeout().toMillis());
+            http.setSoTimeout(send.readTimeout().toMillis());
         }
     }
 
