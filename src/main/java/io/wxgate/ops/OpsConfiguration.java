@@ -10,12 +10,13 @@ import org.springframework.context.annotation.Configuration;
 public class OpsConfiguration {
 
     /**
-     * application.yaml makes beans lazily, for start-up time; Camel's own beans (its metrics notifiers among them)
-     * are still made at start, as Camel expects of the beans it finds rather than asks for.
+     * application.yaml makes beans lazily, for start-up time. Camel's Micrometer integration does its work when
+     * its auto-configuration is made, which nothing asks for: made at start, or Camel's route metrics vanish.
      */
     @Bean
-    static LazyInitializationExcludeFilter camelBeansAtStart() {
-        return (name, definition, type) -> type != null && type.getName().startsWith("org.apache.camel.");
+    static LazyInitializationExcludeFilter camelMetricsAtStart() {
+        return (name, definition, type) -> type != null
+                && type.getName().startsWith("org.apache.camel.component.micrometer.springboot.");
     }
 
     @Bean
