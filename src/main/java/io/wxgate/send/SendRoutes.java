@@ -119,7 +119,8 @@ public class SendRoutes extends RouteBuilder {
      * default of 20 connections, and half the sends per second.)
      */
     private void poolWeChatConnections() {
-        for (String scheme : new String[] {"http", "https"}) {
+        // Only the schemes in use: making the https component sets up TLS, a few hundred ms of start-up.
+        for (String scheme : baseUrls.stream().map(URI::getScheme).distinct().toList()) {
             HttpComponent http = getCamelContext().getComponent(scheme, HttpComponent.class);
             http.setConnectionsPerRoute(send.maxConnections());
             http.setMaxTotalConnections(send.maxConnections() * 2);
