@@ -41,6 +41,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
     static final int MAX_PASSIVE_TEXT_BYTES = 2048;
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
     private static final String DEADLINE_PASSED = new String("deadline passed");
+    private static final CompletableFuture<Void> FIRST_DELIVERY = CompletableFuture.completedFuture(null);
 
     private final FirstReplyStore replies;
     private final ProducerTemplate producer;
@@ -65,11 +66,19 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         String key = exchange.getProperty(DEDUPE_KEY, String.class);
         boolean retry = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
         CallbackRequest request = exchange.getProperty(CallbackRequest.PROPERTY, CallbackRequest.class);
+        WeChatMessage message = exchange.getIn().getBody(WeChatMessage.class);
         CompletableFuture<String> first = replies.replyFor(key);
+        // Done for the first delivery. A retry owns the message only if the instance that claimed it died
+        // unanswered and this retry took the lapsed claim over (SPEC §6); it then processes it as the first would.
+        CompletableFuture<Void> owned = retry ? replies.takeOver(key) : FIRST_DELIVERY;
         if (retry) {
             metrics.duplicate();
+            owned.thenRun(() -> {
+                LOG.warn("Took over {}: the instance that claimed it stopped before answering",
+                        InboundRoutes.logId(message, key));
+                start(key, message);
+            });
         } else {
-            WeChatMessage message = exchange.getIn().getBody(WeChatMessage.class);
             metrics.callback(message.getMsgType(), message.getEvent());
             start(key, message);
         }
@@ -77,10 +86,12 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         first.copy()
                 .completeOnTimeout(DEADLINE_PASSED, Math.max(0, remaining), TimeUnit.NANOSECONDS)
                 .whenComplete((answer, failure) -> {
+                    // Cancelling fails only once this delivery owns the message: then it settles the answer.
+                    boolean owner = !owned.cancel(false);
                     String body = "";
                     try {
                         if (answer == DEADLINE_PASSED || failure != null) {
-                            if (!retry && replies.offer(key, "")) {
+                            if (owner && replies.offer(key, "")) {
                                 // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
                                 metrics.deadlineHit();
                             }

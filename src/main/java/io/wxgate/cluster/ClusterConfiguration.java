@@ -1,6 +1,7 @@
 package io.wxgate.cluster;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import io.wxgate.store.SendStore;
 import io.wxgate.token.AccessTokenSource;
 import io.wxgate.token.RedisAccessTokenSource;
 import io.wxgate.token.TokenFetcher;
-import org.apache.camel.spi.IdempotentRepository;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
@@ -40,6 +40,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public class ClusterConfiguration {
 
     static final List<String> QUEUES = List.of("send.template", "send.custom", "send.subscribe", "inbound");
+    private static final Duration SETTLEMENT_MARGIN = Duration.ofSeconds(1);
 
     @Bean
     RedisKeys redisKeys(ClusterProperties cluster, WeChatProperties wechat) {
@@ -47,13 +48,25 @@ public class ClusterConfiguration {
     }
 
     @Bean
-    IdempotentRepository wechatDedupeRepository(StringRedisTemplate redis, RedisKeys keys, WeChatProperties wechat) {
-        return new RedisIdempotentRepository(redis, keys, wechat.callback().dedupeWindow());
+    RedisIdempotentRepository wechatDedupeRepository(StringRedisTemplate redis, RedisKeys keys,
+            WeChatProperties wechat) {
+        return new RedisIdempotentRepository(redis, keys, claimLease(wechat.callback()));
     }
 
     @Bean
-    FirstReplyStore firstReplyStore(StringRedisTemplate redis, RedisKeys keys, WeChatProperties wechat) {
-        return new RedisFirstReplyStore(redis, keys, wechat.callback().dedupeWindow());
+    FirstReplyStore firstReplyStore(StringRedisTemplate redis, RedisKeys keys, WeChatProperties wechat,
+            RedisIdempotentRepository wechatDedupeRepository) {
+        return new RedisFirstReplyStore(redis, keys, wechat.callback().dedupeWindow(), wechatDedupeRepository);
+    }
+
+    /**
+     * How long a delivery's claim holds until its first reply is settled. The claiming instance settles at the
+     * callback deadline at the latest; the margin covers a late timer, a collection pause and the Redis round
+     * trip. Kept short because a dead instance's claim is taken over only once it lapses: WeChat retries after
+     * waiting 5 s, and that retry must still have time to run the routes before its own deadline.
+     */
+    static Duration claimLease(WeChatProperties.Callback callback) {
+        return callback.deadline().plus(SETTLEMENT_MARGIN);
     }
 
     @Bean

@@ -16,4 +16,15 @@ public interface FirstReplyStore {
      * produced after the deadline learns that the user must be reached another way.
      */
     boolean offer(String key, String reply);
+
+    /**
+     * Asked by a retry while it waits for {@link #replyFor}: completes when the delivery's claim lapsed with no
+     * answer recorded, because the instance that claimed it died, and this caller won the claim in its place
+     * (SPEC §6). The caller then processes the message and answers it as the first delivery would; among
+     * several waiting retries exactly one is chosen. Cancel it once the wait is over, so that a retry gone
+     * takes no claim. In one JVM a claim dies with its waiters, so by default no takeover ever comes.
+     */
+    default CompletableFuture<Void> takeOver(String key) {
+        return new CompletableFuture<>();
+    }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,8 +65,10 @@ class ClusterTest {
 
     private static GatewayProcess a;
     private static GatewayProcess b;
+    private static GatewayProcess stalling;
     private static int portA;
     private static int portB;
+    private static int portStalling;
     private static CachingConnectionFactory rabbit;
     private static LettuceConnectionFactory redisFactory;
     private static StringRedisTemplate redis;
@@ -82,13 +85,13 @@ class ClusterTest {
         redis.afterPropertiesSet();
         portA = freePort();
         portB = freePort();
-        CompletableFuture<GatewayProcess> startA = CompletableFuture.supplyAsync(() -> start(portA, "a"));
-        CompletableFuture<GatewayProcess> startB = CompletableFuture.supplyAsync(() -> start(portB, "b"));
+        CompletableFuture<GatewayProcess> startA = CompletableFuture.supplyAsync(() -> start(portA, "a", Map.of()));
+        CompletableFuture<GatewayProcess> startB = CompletableFuture.supplyAsync(() -> start(portB, "b", Map.of()));
         a = startA.join();
         b = startB.join();
     }
 
-    private static GatewayProcess start(int port, String name) {
+    private static GatewayProcess start(int port, String name, Map<String, String> extraSettings) {
         try {
             Path data = Files.createDirectories(Path.of("target/cluster-test", RUN, name));
             Map<String, String> settings = new HashMap<>();
@@ -107,6 +110,7 @@ class ClusterTest {
             settings.put("wechat.queue.consumers", "2");
             settings.put("wechat.send.rate-per-second.template", "1000");
             settings.put("camel.main.routes-reload-enabled", "false");
+            settings.putAll(extraSettings);
             return GatewayProcess.start(port, settings, data.resolve("gateway.log"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -115,7 +119,7 @@ class ClusterTest {
 
     @AfterAll
     static void stopAndCleanUp() {
-        for (GatewayProcess p : new GatewayProcess[] {a, b}) {
+        for (GatewayProcess p : new GatewayProcess[] {a, b, stalling}) {
             if (p != null) {
                 p.kill();
             }
@@ -128,15 +132,40 @@ class ClusterTest {
         admin.deleteExchange(EXCHANGE);
         admin.deleteExchange(EXCHANGE + ".dlx");
         rabbit.destroy();
-        try (var cursor = redis.scan(ScanOptions.scanOptions().match(KEY_PREFIX + "*").count(500).build())) {
-            List<String> mine = new ArrayList<>();
-            cursor.forEachRemaining(mine::add);
-            if (!mine.isEmpty()) {
-                redis.delete(mine);
-            }
+        List<String> mine = storedKeys(KEY_PREFIX + "*");
+        if (!mine.isEmpty()) {
+            redis.delete(mine);
         }
         redisFactory.destroy();
         SIM.reset();
+    }
+
+    /** A third instance whose routes hang on every message (test-stall.camel.yaml), started on first use. */
+    private static void startStallingInstance() throws IOException {
+        if (stalling == null) {
+            portStalling = freePort();
+            stalling = start(portStalling, "stalling", Map.of(
+                    "wechat.inbound.endpoint", "direct:test-stall",
+                    "camel.main.routes-include-pattern",
+                    "file:routes/*.camel.yaml,classpath:test-routes/test-stall.camel.yaml"));
+        }
+    }
+
+    private static List<String> storedKeys(String pattern) {
+        try (var cursor = redis.scan(ScanOptions.scanOptions().match(pattern).count(500).build())) {
+            List<String> found = new ArrayList<>();
+            cursor.forEachRemaining(found::add);
+            return found;
+        }
+    }
+
+    /** What the instances keep in Redis for one message: its dedupe claim ("seen") or its first reply ("reply"). */
+    private static List<String> stored(String kind, String msgId) {
+        return storedKeys(KEY_PREFIX + "*:" + kind + ":*" + msgId);
+    }
+
+    private static void sleepUntil(long startNanos, Duration later) throws InterruptedException {
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, startNanos + later.toNanos() - System.nanoTime()));
     }
 
     @BeforeEach
@@ -258,6 +287,54 @@ class ClusterTest {
         assertThat(deliveriesToThem).as("deliveries of the 100 sends").isEqualTo(100);
         System.out.printf("cluster kill test: 100 accepted by A, %d delivered when A was killed, 100 delivered once "
                 + "after B took over%n", deliveredAtKill);
+    }
+
+    @Test
+    @Order(6)
+    void anInstanceStillWorkingPastTheDeadlineKeepsItsClaimAndRetriesGetItsAnswer() throws Exception {
+        startStallingInstance();
+        drainForwarded();
+        String msgId = Samples.newMsgId();
+        Delivery d = driver(portStalling).delivery(Mode.SAFE, Samples.text(Samples.user(), "hours", msgId));
+        long sent = System.nanoTime();
+
+        HttpResponse<String> first = driver(portStalling).send(d);
+        // Past the claim's first lease (deadline + margin): only the settlement at the deadline holds it now.
+        sleepUntil(sent, Duration.ofSeconds(7));
+        HttpResponse<String> retry = driver(portB).send(d);
+
+        assertThat(first.body()).isEqualTo("success");
+        assertThat(retry.body()).as("the retry's answer").isEqualTo("success");
+        Thread.sleep(500);
+        assertThat(drainForwarded()).filteredOn(j -> msgId.equals(j.path("MsgId").asText())).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void aRetryTakesOverTheClaimOfAnInstanceKilledBeforeItAnsweredAndGetsTheRealReply() throws Exception {
+        startStallingInstance();
+        drainForwarded();
+        String msgId = Samples.newMsgId();
+        Delivery d = driver(portStalling).delivery(Mode.SAFE, Samples.text(Samples.user(), "hours", msgId));
+        long sent = System.nanoTime();
+        CompletableFuture.runAsync(() -> driver(portStalling).send(d));
+        await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !stored("seen", msgId).isEmpty());
+
+        stalling.kill();
+        stalling = null;
+        assertThat(stored("reply", msgId)).as("first reply recorded before the kill").isEmpty();
+        // WeChat waits 5 s for an answer, then sends the same delivery again.
+        sleepUntil(sent, Duration.ofSeconds(5));
+        HttpResponse<String> retry = driver(portB).send(d);
+        HttpResponse<String> nextRetry = driver(portB).send(d);
+
+        CallbackDriver opener = driver(portB);
+        String reply = opener.openReply(retry);
+        assertThat(reply).contains("9:00–18:00");
+        assertThat(opener.openReply(nextRetry)).isEqualTo(reply);
+        Thread.sleep(500);
+        assertThat(drainForwarded()).filteredOn(j -> msgId.equals(j.path("MsgId").asText())).hasSize(1);
     }
 
     private static int freePort() throws IOException {
