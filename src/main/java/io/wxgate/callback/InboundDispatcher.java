@@ -73,6 +73,9 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         CompletableFuture<Void> owned = retry ? replies.takeOver(key) : FIRST_DELIVERY;
         if (retry) {
             metrics.duplicate();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Retry of {}: answered with the first delivery's reply", InboundRoutes.logId(message, key));
+            }
             owned.thenRun(() -> {
                 LOG.warn("Took over {}: the instance that claimed it stopped before answering",
                         InboundRoutes.logId(message, key));

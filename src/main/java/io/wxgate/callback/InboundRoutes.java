@@ -75,7 +75,9 @@ public class InboundRoutes extends RouteBuilder {
                 .end();
 
         // Replay: move a dead letter into the replay folder; it runs through the routes again (not deduped).
-        from("file:{{wechat.inbound.dead-letter-dir}}/replay?delete=true&moveFailed=../replay-failed")
+        from("file:{{wechat.inbound.dead-letter-dir}}/replay?delete=true&moveFailed=../replay-failed"
+                // Polled at once: Camel reports the consumer (and so readiness) DOWN until its first poll.
+                + "&initialDelay=0")
                 .routeId("wechat-inbound-replay")
                 .unmarshal().json(JsonLibrary.Jackson, WeChatMessage.class)
                 .policy(messageScope())
