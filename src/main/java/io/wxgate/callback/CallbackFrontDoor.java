@@ -7,7 +7,6 @@ import java.time.Duration;
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -45,7 +44,6 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
     private final String path;
     private final long maxBodyBytes;
     private final GatewayMetrics metrics;
-    private volatile Endpoint endpoint;
     private volatile AsyncProducer producer;
 
     public CallbackFrontDoor(CamelContext camel, String path, long maxBodyBytes, GatewayMetrics metrics) {
@@ -57,10 +55,8 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
 
     @Override
     protected void doStart() throws Exception {
-        Endpoint route = camel.getEndpoint(ROUTE_PRODUCER);
-        AsyncProducer started = route.createAsyncProducer();
+        AsyncProducer started = camel.getEndpoint(ROUTE_PRODUCER).createAsyncProducer();
         ServiceHelper.startService(started);
-        endpoint = route;
         producer = started;
         super.doStart();
     }
@@ -92,7 +88,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
             refuse(response, callback, e.status(), e.getMessage(), arrival);
             return true;
         }
-        Exchange exchange = endpoint.createExchange(ExchangePattern.InOut);
+        Exchange exchange = producer.getEndpoint().createExchange(ExchangePattern.InOut);
         exchange.setProperty(CallbackRequest.PROPERTY, read);
         producer.process(exchange, doneSync -> answer(exchange, response, callback));
         return true;

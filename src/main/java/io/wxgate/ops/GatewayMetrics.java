@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class GatewayMetrics {
 
-    /** Tag values come from verified WeChat messages, but an unknown MsgType or Event must not grow memory unbounded. */
+    /** Tag values come from verified WeChat messages; an unknown MsgType or Event must still not grow memory. */
     static final int MAX_CALLBACK_KINDS = 200;
 
     private final MeterRegistry registry;
@@ -47,19 +47,17 @@ public final class GatewayMetrics {
     public void callback(String msgType, String event) {
         String type = orNone(msgType);
         String kind = orNone(event);
-        String key = type + '\n' + kind;
-        Counter counter = callbacks.get(key);
+        Counter counter = callbacks.get(type + '\n' + kind);
         if (counter == null) {
-            if (callbacks.size() >= MAX_CALLBACK_KINDS) {
-                type = "other";
-                kind = "other";
-                key = "other\nother";
-            }
-            String t = type;
-            String k = kind;
-            counter = callbacks.computeIfAbsent(key, x -> registry.counter("wxgate.callbacks", "msg_type", t, "event", k));
+            counter = callbacks.size() < MAX_CALLBACK_KINDS ? callbackCounter(type, kind)
+                    : callbackCounter("other", "other");
         }
         counter.increment();
+    }
+
+    private Counter callbackCounter(String type, String kind) {
+        return callbacks.computeIfAbsent(type + '\n' + kind,
+                key -> registry.counter("wxgate.callbacks", "msg_type", type, "event", kind));
     }
 
     public void duplicate() {

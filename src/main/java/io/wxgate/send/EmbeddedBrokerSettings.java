@@ -52,10 +52,9 @@ class EmbeddedBrokerSettings {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                if (bean instanceof CachingConnectionFactory caching
-                        && caching.getTargetConnectionFactory() instanceof ActiveMQConnectionFactory artemis) {
-                    artemis.setCacheDestinations(true);
-                } else if (bean instanceof ActiveMQConnectionFactory artemis) {
+                Object target = bean instanceof CachingConnectionFactory caching
+                        ? caching.getTargetConnectionFactory() : bean;
+                if (target instanceof ActiveMQConnectionFactory artemis) {
                     artemis.setCacheDestinations(true);
                 }
                 return bean;

@@ -122,7 +122,7 @@ public class QueueRoutes extends RouteBuilder {
 
     private void record(Exchange e) throws Exception {
         try (LogContext context = logContext(e)) {
-            recordOutcome(e, e.getVariable(SEND_ID_VARIABLE, String.class), e.getVariable(FAILURE, Throwable.class));
+            recordOutcome(e, sendIdOf(e), e.getVariable(FAILURE, Throwable.class));
         }
     }
 

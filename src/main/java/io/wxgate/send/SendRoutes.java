@@ -114,9 +114,9 @@ public class SendRoutes extends RouteBuilder {
 
     /**
      * The connection pool and timeouts of WeChat calls live in the component and are taken by each endpoint as
-     * it is made, so they are set here, before any route has an endpoint. (Set by a component customizer bean, it applied only when
-     * that bean happened to exist before the component: a launch with a CDS archive ran on camel-http's
-     * default of 20 connections, and half the sends per second.)
+     * it is made, so they are set here, before any route has an endpoint. (Set by a component customizer bean,
+     * they applied only when that bean happened to exist before the component: a launch with a CDS archive ran
+     * on camel-http's default of 20 connections, and half the sends per second.)
      */
     private void poolWeChatConnections() {
         // Only the schemes in use: making the https component sets up TLS, a few hundred ms of start-up.

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -140,15 +139,10 @@ public final class FileSendStore implements SendStore {
             }
             byte[] content = json.writeValueAsBytes(next);
             Path file = fileOf(next.id());
-            if (previous == null) {
-                createWhole(file, content);
-            } else {
-                replaceWhole(file, content);
-            }
+            writeWhole(file, content, previous == null);
             if (next.msgid() != null && (previous == null || !next.msgid().equals(previous.msgid()))) {
                 // A few bytes, written whole by one write: no rename needed (and a rename is what costs here).
-                replaceWhole(byMsgid.resolve(next.msgid().toString()), next.id().getBytes(StandardCharsets.UTF_8),
-                        StandardOpenOption.CREATE);
+                writeWhole(byMsgid.resolve(next.msgid().toString()), next.id().getBytes(StandardCharsets.UTF_8), true);
             }
             if (wasFailed && !isFailed) {
                 Files.deleteIfExists(failedLink);
@@ -170,26 +164,21 @@ public final class FileSendStore implements SendStore {
         }
     }
 
-    private static void createWhole(Path file, byte[] content) throws IOException {
+    /**
+     * One positional write over the old record, padded with spaces (trailing whitespace is still the same JSON)
+     * so that no truncation is needed: a single write within one page is never seen half done. A record that
+     * is, or was, larger than a page is renamed over instead.
+     */
+    private static void writeWhole(Path file, byte[] content, boolean create) throws IOException {
         if (content.length > PAGE) {
             renameOver(file, content);
             return;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
-            writeAt0(channel, ByteBuffer.wrap(content));
-        }
-    }
-
-    /**
-     * One positional write over the old record, padded with spaces (trailing whitespace is still the same JSON)
-     * so that no truncation is needed: a single write within one page is never seen half done.
-     */
-    private static void replaceWhole(Path file, byte[] content, OpenOption... create) throws IOException {
-        Set<OpenOption> options = new HashSet<>(List.of(create));
-        options.add(StandardOpenOption.WRITE);
+        Set<OpenOption> options = create ? Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE)
+                : Set.of(StandardOpenOption.WRITE);
         try (FileChannel channel = FileChannel.open(file, options)) {
             long size = channel.size();
-            if (Math.max(size, content.length) > PAGE) {
+            if (size > PAGE) {
                 channel.close();
                 renameOver(file, content);
                 return;

@@ -39,7 +39,8 @@ class FileSendStoreTest {
     void aShorterRecordWrittenInPlaceReadsBackWhole() throws IOException {
         FileSendStore store = new FileSendStore(dir);
         store.create(SendRecord.queued("s2", "template", REQUEST, T0));
-        store.update("s2", r -> r.failed(43004, "require subscribe: a long reason that makes this record longer", 1, T0));
+        store.update("s2",
+                r -> r.failed(43004, "require subscribe: a long reason that makes this record longer", 1, T0));
         long longer = Files.size(dir.resolve("records/s2.json"));
 
         store.update("s2", r -> r.requeued(T0));
