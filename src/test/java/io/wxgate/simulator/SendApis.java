@@ -50,7 +50,8 @@ final class SendApis {
     private final Map<String, Sent> byClientMsgId = new HashMap<>();
     private final List<Delivery> deliveries = new ArrayList<>();
     private int serviceLimit = DEFAULT_SERVICE_LIMIT;
-    private long nextMsgid = FIRST_MSGID;
+    // WeChat numbers template msgids per account, so two accounts can hand out the same msgid (SPEC §7).
+    private final Map<String, Long> nextMsgid = new HashMap<>();
     private int sendsSincePrune;
 
     SendApis(Clock clock) {
@@ -58,7 +59,7 @@ final class SendApis {
     }
 
     /** POST /cgi-bin/message/template/send. */
-    synchronized Map<String, Object> template(JsonNode request, String body) {
+    synchronized Map<String, Object> template(String appId, JsonNode request, String body) {
         String touser = text(request, "touser");
         String templateId = text(request, "template_id");
         if (touser == null) {
@@ -76,15 +77,15 @@ final class SendApis {
         }
         Instant now = clock.instant();
         String clientMsgId = text(request, "client_msg_id");
-        String dedupeKey = touser + '\n' + clientMsgId;
+        String dedupeKey = appId + '\n' + touser + '\n' + clientMsgId;
         if (clientMsgId != null) {
             Sent earlier = byClientMsgId.get(dedupeKey);
             if (earlier != null && now.isBefore(earlier.at().plus(CLIENT_MSG_ID_LIFETIME))) {
                 return withMsgid(earlier.msgid());
             }
         }
-        long msgid = nextMsgid++;
-        deliveries.add(new Delivery("template", touser, templateId, clientMsgId, msgid, body));
+        long msgid = nextMsgid.merge(appId, FIRST_MSGID, (previous, first) -> previous + 1);
+        deliveries.add(new Delivery("template", touser, templateId, clientMsgId, msgid, body, appId));
         if (clientMsgId != null) {
             byClientMsgId.put(dedupeKey, new Sent(msgid, now));
             pruneClientMsgIds(now);
@@ -93,7 +94,7 @@ final class SendApis {
     }
 
     /** POST /cgi-bin/message/custom/send. */
-    synchronized Map<String, Object> custom(JsonNode request, String body) {
+    synchronized Map<String, Object> custom(String appId, JsonNode request, String body) {
         String touser = text(request, "touser");
         String msgtype = text(request, "msgtype");
         if (touser == null) {
@@ -118,12 +119,12 @@ final class SendApis {
             return WeChatErrors.error(45047);
         }
         window.used++;
-        deliveries.add(new Delivery("custom", touser, null, null, 0, body));
+        deliveries.add(new Delivery("custom", touser, null, null, 0, body, appId));
         return WeChatErrors.ok();
     }
 
     /** POST /cgi-bin/message/subscribe/bizsend: each send uses up one of the user's one-time grants (§7, 43101). */
-    synchronized Map<String, Object> subscribe(JsonNode request, String body) {
+    synchronized Map<String, Object> subscribe(String appId, JsonNode request, String body) {
         String touser = text(request, "touser");
         String templateId = text(request, "template_id");
         if (touser == null) {
@@ -142,7 +143,7 @@ final class SendApis {
             return WeChatErrors.error(43101);
         }
         grants.put(grantKey, remaining - 1);
-        deliveries.add(new Delivery("subscribe", touser, templateId, null, 0, body));
+        deliveries.add(new Delivery("subscribe", touser, templateId, null, 0, body, appId));
         return WeChatErrors.ok();
     }
 

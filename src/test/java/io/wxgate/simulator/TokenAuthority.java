@@ -135,6 +135,11 @@ final class TokenAuthority {
         return expired ? 42001 : 0;
     }
 
+    /** Whether this account issued the token, whatever its state now (a token names its account). */
+    synchronized boolean issued(String value) {
+        return value != null && issued.containsKey(value);
+    }
+
     synchronized String lastIssued() {
         return lastIssued == null ? null : lastIssued.value;
     }

@@ -47,8 +47,12 @@ public final class WeChatApiSimulator implements AutoCloseable {
                        String answer) {
     }
 
-    /** A message that really reached a user; api is "template", "custom" or "subscribe", msgid 0 where none is given. */
-    public record Delivery(String api, String touser, String templateId, String clientMsgId, long msgid, String body) {
+    /**
+     * A message that really reached a user; api is "template", "custom" or "subscribe", msgid 0 where none is given,
+     * appId the account whose access_token sent it.
+     */
+    public record Delivery(String api, String touser, String templateId, String clientMsgId, long msgid, String body,
+                           String appId) {
     }
 
     private record Reply(int status, String body) {
@@ -65,7 +69,12 @@ public final class WeChatApiSimulator implements AutoCloseable {
     private static final AtomicInteger SERVERS = new AtomicInteger();
 
     private final Clock clock;
+    /** The first account's tokens: what the methods without an appId act on. */
     private final TokenAuthority tokens;
+    private final String firstAppId;
+    // Every account WeChat knows here, by AppId, the first one included. Each has its own tokens; the users' world
+    // (follows, windows, grants) is one, and template msgids are numbered per account.
+    private final Map<String, TokenAuthority> accounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final SendApis sends;
     private final ScriptedFaults faults = new ScriptedFaults();
     private final List<Call> calls = new ArrayList<>();
@@ -75,6 +84,8 @@ public final class WeChatApiSimulator implements AutoCloseable {
     private WeChatApiSimulator(String appId, String appSecret, Clock clock) throws IOException {
         this.clock = clock;
         this.tokens = new TokenAuthority(appId, appSecret, clock);
+        this.firstAppId = appId;
+        accounts.put(appId, tokens);
         this.sends = new SendApis(clock);
         // A backlog well above the 100 concurrent sends the gateway's tests fire at once.
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
@@ -106,6 +117,16 @@ public final class WeChatApiSimulator implements AutoCloseable {
         }
     }
 
+    /** Another official account, with its own AppSecret and tokens (SPEC §7); the send world is shared. */
+    public WeChatApiSimulator addAccount(String appId, String appSecret) {
+        Objects.requireNonNull(appId, "appId");
+        Objects.requireNonNull(appSecret, "appSecret");
+        if (accounts.putIfAbsent(appId, new TokenAuthority(appId, appSecret, clock)) != null) {
+            throw new IllegalArgumentException("account already known: " + appId);
+        }
+        return this;
+    }
+
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + port());
     }
@@ -120,9 +141,9 @@ public final class WeChatApiSimulator implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Forgets tokens, faults, delays, records, users and grants, and restores the defaults; keeps appid/secret. */
+    /** Forgets tokens, faults, delays, records, users and grants, and restores the defaults; keeps the accounts. */
     public void reset() {
-        tokens.reset();
+        accounts.values().forEach(TokenAuthority::reset);
         sends.reset();
         faults.clear();
         synchronized (calls) {
@@ -137,9 +158,19 @@ public final class WeChatApiSimulator implements AutoCloseable {
         return tokens.lastIssued();
     }
 
+    /** That account's most recently issued access_token, null before its first. */
+    public String currentToken(String appId) {
+        return account(appId).lastIssued();
+    }
+
     /** The current token answers 40001 from now on; the next normal fetch issues a new one (unless sticky). */
     public void invalidateToken() {
         tokens.invalidateLastIssued();
+    }
+
+    /** That account's current token answers 40001 from now on. */
+    public void invalidateToken(String appId) {
+        account(appId).invalidateLastIssued();
     }
 
     /** The current token answers 42001 from now on; the next normal fetch issues a new one. */
@@ -257,9 +288,14 @@ public final class WeChatApiSimulator implements AutoCloseable {
         return calls().stream().filter(call -> call.path().equals(path)).toList();
     }
 
-    /** Successful fetches of either token endpoint, normal and forced. */
+    /** Successful fetches of either token endpoint, normal and forced (the first account's). */
     public int tokenFetches() {
         return tokens.fetches();
+    }
+
+    /** Successful token fetches of that account. */
+    public int tokenFetches(String appId) {
+        return account(appId).fetches();
     }
 
     /** stable_token calls with force_refresh=true that really issued a new token. */
@@ -330,7 +366,8 @@ public final class WeChatApiSimulator implements AutoCloseable {
 
     private Reply work(String method, String path, Map<String, String> query, String body) {
         return switch (path) {
-            case TOKEN -> weChat(tokens.fetchClassic(query.get("grant_type"), query.get("appid"), query.get("secret")));
+            case TOKEN -> weChat(authorityFor(query.get("appid")).fetchClassic(query.get("grant_type"),
+                    query.get("appid"), query.get("secret")));
             case STABLE_TOKEN -> stableToken(method, body);
             case TEMPLATE_SEND, CUSTOM_SEND, SUBSCRIBE_SEND -> send(method, path, query, body);
             default -> httpError(404);
@@ -348,12 +385,15 @@ public final class WeChatApiSimulator implements AutoCloseable {
         }
         JsonNode force = request.path("force_refresh");
         boolean forced = force.asBoolean(false) || "true".equalsIgnoreCase(force.asText());
-        return weChat(tokens.fetchStable(request.path("grant_type").asText(null), request.path("appid").asText(null),
+        String appid = request.path("appid").asText(null);
+        return weChat(authorityFor(appid).fetchStable(request.path("grant_type").asText(null), appid,
                 request.path("secret").asText(null), forced));
     }
 
     private Reply send(String method, String path, Map<String, String> query, String body) {
-        int tokenError = tokens.check(query.get("access_token"));
+        String accessToken = query.get("access_token");
+        String appId = issuerOf(accessToken);
+        int tokenError = accounts.get(appId).check(accessToken);
         if (tokenError != 0) {
             return weChat(WeChatErrors.error(tokenError));
         }
@@ -365,10 +405,34 @@ public final class WeChatApiSimulator implements AutoCloseable {
             return weChat(WeChatErrors.error(47001));
         }
         return weChat(switch (path) {
-            case TEMPLATE_SEND -> sends.template(request, body);
-            case CUSTOM_SEND -> sends.custom(request, body);
-            default -> sends.subscribe(request, body);
+            case TEMPLATE_SEND -> sends.template(appId, request, body);
+            case CUSTOM_SEND -> sends.custom(appId, request, body);
+            default -> sends.subscribe(appId, request, body);
         });
+    }
+
+    private TokenAuthority account(String appId) {
+        TokenAuthority account = accounts.get(appId);
+        if (account == null) {
+            throw new IllegalArgumentException("no such account in the simulator: " + appId);
+        }
+        return account;
+    }
+
+    /** A fetch for an AppId WeChat does not know meets the first account, which refuses it (40013). */
+    private TokenAuthority authorityFor(String appid) {
+        TokenAuthority account = appid == null ? null : accounts.get(appid);
+        return account != null ? account : tokens;
+    }
+
+    /** The account that issued the token; a token nobody issued is checked by the first (40001). */
+    private String issuerOf(String accessToken) {
+        for (Map.Entry<String, TokenAuthority> account : accounts.entrySet()) {
+            if (account.getValue().issued(accessToken)) {
+                return account.getKey();
+            }
+        }
+        return firstAppId;
     }
 
     private static Reply weChat(Map<String, Object> answer) {

@@ -99,6 +99,50 @@ class WeChatApiSimulatorTest {
         assertErrcode(template(grant.get("access_token").asText(), OPENID, null), 42001);
     }
 
+    // ---- several official accounts (SPEC §7)
+
+    @Test
+    void eachAccountFetchesItsOwnTokensWithItsOwnSecret() throws Exception {
+        sim.addAccount("wxsimulator000002", "second-secret");
+
+        JsonNode first = stableToken(false);
+        JsonNode second = post(STABLE_TOKEN, stableBody("wxsimulator000002", "second-secret", false));
+        assertErrcode(post(STABLE_TOKEN, stableBody("wxsimulator000002", SECRET, false)), 40125);
+
+        assertThat(second.get("access_token").asText()).isNotEqualTo(first.get("access_token").asText());
+        assertThat(sim.currentToken("wxsimulator000002")).isEqualTo(second.get("access_token").asText());
+        assertThat(sim.tokenFetches("wxsimulator000002")).isEqualTo(1);
+        assertThat(sim.tokenFetches(APP_ID)).isEqualTo(1);
+    }
+
+    @Test
+    void aSendIsTheAccountsWhoseTokenItCarriesAndMsgidsAreNumberedPerAccount() throws Exception {
+        sim.addAccount("wxsimulator000002", "second-secret");
+        String firstToken = stableToken(false).get("access_token").asText();
+        String secondToken = post(STABLE_TOKEN, stableBody("wxsimulator000002", "second-secret", false))
+                .get("access_token").asText();
+
+        long firstMsgid = template(firstToken, OPENID, "same-id").get("msgid").asLong();
+        long secondMsgid = template(secondToken, OPENID, "same-id").get("msgid").asLong();
+
+        // WeChat's MsgID is unique per account only: the gateway must match delivery reports per account.
+        assertThat(secondMsgid).isEqualTo(firstMsgid);
+        assertThat(sim.deliveries()).extracting(Delivery::appId).containsExactly(APP_ID, "wxsimulator000002");
+    }
+
+    @Test
+    void invalidatingOneAccountsTokenLeavesTheOthersGood() throws Exception {
+        sim.addAccount("wxsimulator000002", "second-secret");
+        String firstToken = stableToken(false).get("access_token").asText();
+        String secondToken = post(STABLE_TOKEN, stableBody("wxsimulator000002", "second-secret", false))
+                .get("access_token").asText();
+
+        sim.invalidateToken("wxsimulator000002");
+
+        assertErrcode(template(secondToken, OPENID, null), 40001);
+        assertErrcode(template(firstToken, OPENID, null), 0);
+    }
+
     // ---- /cgi-bin/stable_token
 
     @Test
