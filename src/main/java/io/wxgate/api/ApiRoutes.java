@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.callback.CallbackConfiguration;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
+import io.wxgate.config.SendApi;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.send.QueueRoutes;
 import io.wxgate.send.SendIntake;
@@ -90,29 +91,27 @@ public class ApiRoutes extends RouteBuilder {
 
         interceptFrom().process(this::authorize);
 
-        rest("/api/v1")
-                .post("/template-messages").to("direct:api-queue-template")
-                .get("/template-messages/{id}").to("direct:api-status-template")
-                .post("/custom-messages").to("direct:api-queue-custom")
-                .get("/custom-messages/{id}").to("direct:api-status-custom")
-                .post("/subscribe-messages").to("direct:api-queue-subscribe")
-                .get("/subscribe-messages/{id}").to("direct:api-status-subscribe")
-                .get("/access-token").to("direct:api-access-token")
+        var v1 = rest("/api/v1");
+        for (SendApi api : SendApi.values()) {
+            v1.post("/" + api.resource()).to("direct:api-queue-" + api.key())
+                    .get("/" + api.resource() + "/{id}").to("direct:api-status-" + api.key());
+        }
+        v1.get("/access-token").to("direct:api-access-token")
                 .get("/dead-letters").to("direct:api-dead-letters")
                 .post("/dead-letters/{id}/replay").to("direct:api-replay");
 
-        for (String api : new String[] {"template", "custom", "subscribe"}) {
-            from("direct:api-queue-" + api).routeId("api-queue-" + api)
+        for (SendApi api : SendApi.values()) {
+            from("direct:api-queue-" + api.key()).routeId("api-queue-" + api.key())
                     .process(e -> accept(e, api))
                     .to(ExchangePattern.InOnly, queues.produceUri(api))
                     .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                             .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
 
-            from("direct:api-status-" + api).routeId("api-status-" + api)
+            from("direct:api-status-" + api.key()).routeId("api-status-" + api.key())
                     .process(e -> {
                         String id = e.getIn().getHeader("id", String.class);
-                        SendRecord record = store.find(id).filter(r -> api.equals(r.api()))
-                                .orElseThrow(() -> new ApiRejection(404, "no such " + api + " message", null));
+                        SendRecord record = store.find(id).filter(r -> api.key().equals(r.api()))
+                                .orElseThrow(() -> new ApiRejection(404, "no such " + api.key() + " message", null));
                         ApiAnswer.json(e, 200, ApiAnswer.status(record));
                     });
         }
@@ -156,7 +155,7 @@ public class ApiRoutes extends RouteBuilder {
         }
     }
 
-    private void accept(Exchange e, String api) {
+    private void accept(Exchange e, SendApi api) {
         String contentType = e.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
         if (!contentType.startsWith("application/json")) {
             throw new ApiRejection(415, "Content-Type must be application/json", null);

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.simulator.WeChatApiSimulator;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;

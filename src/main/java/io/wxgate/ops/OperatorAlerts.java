@@ -1,8 +1,9 @@
-package io.wxgate.send;
+package io.wxgate.ops;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -27,13 +28,13 @@ public final class OperatorAlerts {
         this.clock = clock;
     }
 
-    public void raise(WeChatApiException e, String api) {
-        Alert previous = active.get(e.getErrcode());
-        active.merge(e.getErrcode(), new Alert(e.getErrcode(), e.getErrmsg(), api, clock.instant(), 1),
+    public void raise(int errcode, String errmsg, String api) {
+        Alert previous = active.get(errcode);
+        active.merge(errcode, new Alert(errcode, errmsg, api, clock.instant(), 1),
                 (old, now) -> new Alert(now.errcode(), now.errmsg(), now.api(), now.lastSeen(), old.count() + 1));
         if (previous == null) {
             LOG.error("Operator action needed: WeChat answered errcode {} ({}) on {}; sends fail until it is fixed",
-                    e.getErrcode(), e.getErrmsg(), api);
+                    errcode, errmsg, api);
         }
     }
 
@@ -41,7 +42,8 @@ public final class OperatorAlerts {
         return Map.copyOf(active);
     }
 
-    public void clear(int errcode) {
-        active.remove(errcode);
+    /** An operator fixed the cause; should it happen again, it is raised (and logged) again. */
+    public Optional<Alert> clear(int errcode) {
+        return Optional.ofNullable(active.remove(errcode));
     }
 }
