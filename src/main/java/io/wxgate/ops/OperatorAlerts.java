@@ -44,6 +44,8 @@ public final class OperatorAlerts {
 
     /** An operator fixed the cause; should it happen again, it is raised (and logged) again. */
     public Optional<Alert> clear(int errcode) {
-        return Optional.ofNullable(active.remove(errcode));
+        Optional<Alert> cleared = Optional.ofNullable(active.remove(errcode));
+        cleared.ifPresent(alert -> LOG.info("Operator alert for errcode {} cleared", errcode));
+        return cleared;
     }
 }

@@ -250,6 +250,33 @@ class ApiTest extends GatewayTest {
     }
 
     @Test
+    void anOperatorAlertIsListedAndClearedByAnOperator() {
+        SIMULATOR.failNext(TEMPLATE, 1, 40164);
+        String id = ApiClient.json(api.post("/api/v1/template-messages", template(Samples.user()))).get("id").asText();
+        awaitStatus("template-messages", id, "failed");
+        try {
+            JsonNode listed = ApiClient.json(api.get("/api/v1/alerts"));
+            assertThat(listed.get("alerts")).singleElement().satisfies(alert -> {
+                assertThat(alert.get("errcode").asInt()).isEqualTo(40164);
+                assertThat(alert.get("errmsg").asText()).isNotBlank();
+                assertThat(alert.get("lastSeen").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+            });
+            assertThat(api.withKey(null).get("/api/v1/alerts").statusCode()).isEqualTo(401);
+            assertThat(api.withKey("wrong").delete("/api/v1/alerts/40164").statusCode()).isEqualTo(401);
+
+            HttpResponse<String> cleared = api.delete("/api/v1/alerts/40164");
+
+            assertThat(cleared.statusCode()).isEqualTo(200);
+            assertThat(ApiClient.json(cleared).get("errcode").asInt()).isEqualTo(40164);
+            assertThat(ApiClient.json(api.get("/api/v1/alerts")).get("alerts")).isEmpty();
+            assertThat(api.delete("/api/v1/alerts/40164").statusCode()).as("cleared already").isEqualTo(404);
+            assertThat(api.delete("/api/v1/alerts/not-an-errcode").statusCode()).isEqualTo(404);
+        } finally {
+            api.delete("/api/v1/alerts/40164");
+        }
+    }
+
+    @Test
     void replayingSomethingUnknownIs404() {
         assertThat(api.post("/api/v1/dead-letters/unknown-thing/replay", "").statusCode()).isEqualTo(404);
     }
