@@ -115,11 +115,6 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
                 Long.toString(Duration.ofMinutes(5).toMillis()));
     }
 
-    @Override
-    public void evict() {
-        redis.delete(keys.of("token"));
-    }
-
     private AccessToken fetchAndStore() {
         AccessToken token = fetcher.fetch(false);
         String refused = redis.opsForValue().get(keys.of("token-refused"));

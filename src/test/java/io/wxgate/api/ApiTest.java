@@ -12,7 +12,6 @@ import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.CallbackDriver.Mode;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
-import io.wxgate.token.AccessTokenSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,16 +25,13 @@ class ApiTest extends GatewayTest {
     private static final String TEMPLATE = "/cgi-bin/message/template/send";
 
     @Autowired
-    AccessTokenSource tokens;
-    @Autowired
     JmsTemplate jms;
 
     private final ApiClient api = new ApiClient(PORT, API_KEY);
 
     @BeforeEach
     void freshWeChat() {
-        SIMULATOR.reset();
-        tokens.evict();
+        resetWeChat();
     }
 
     private static String template(String user) {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.simulator.WeChatApiSimulator;
+import io.wxgate.token.AccessTokenSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -47,9 +48,23 @@ public abstract class GatewayTest {
 
     @Autowired
     protected TestRecorder recorder;
+    @Autowired
+    protected AccessTokenSource tokens;
 
     protected final CallbackDriver driver = new CallbackDriver(
             URI.create("http://127.0.0.1:" + PORT + "/wechat/callback"), TOKEN, new WeChatCipher(AES_KEY, APP_ID));
+
+    /**
+     * A WeChat that has forgotten every token, send and fault. The gateway's cached token is one WeChat now refuses,
+     * so it drops it the way it drops any refused token (compare-and-invalidate): the next send fetches afresh.
+     */
+    protected void resetWeChat() {
+        String issued = SIMULATOR.currentToken();
+        SIMULATOR.reset();
+        if (issued != null) {
+            tokens.invalidate(issued);
+        }
+    }
 
     @DynamicPropertySource
     static void gatewaySettings(DynamicPropertyRegistry registry) {
