@@ -120,7 +120,10 @@ public class SendRoutes extends RouteBuilder {
      * The connection pool and timeouts of WeChat calls live in the component and are taken by each endpoint as
      * it is made, so they are set here, before any route has an endpoint. (Set by a component customizer bean,
      * they applied only when that bean happened to exist before the component: a launch with a CDS archive ran
-     * on camel-http's default of 20 connections, and half the sends per second.)
+     * on camel-http's default of 20 connections, and half the sends per second.) Nor as camel.component.http.*
+     * keys bound to wechat.send.*: those keys are milliseconds (Long), which a duration such as "3s" does not
+     * convert to (start-up fails), the total pool (twice the per-host one) is no placeholder, and https, a
+     * component of its own, would need every key again.
      */
     private void poolWeChatConnections() {
         // Only the schemes in use: making the https component sets up TLS, a few hundred ms of start-up.
