@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configuration and quota problems that no retry can fix (IP not whitelisted, wrong AppSecret, quota used up):
- * logged at ERROR once per errcode, and kept so that health can show them until they stop happening.
+ * logged at ERROR once per errcode, and kept for health and {@code GET /api/v1/alerts} until an operator clears
+ * them ({@code DELETE /api/v1/alerts/{errcode}}) or the gateway restarts.
  */
 public final class OperatorAlerts {
 
