@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +17,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.callback.CallbackConfiguration;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
+import io.wxgate.config.SendApi;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.message.Json;
+import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.send.QueueRoutes;
 import io.wxgate.send.SendIntake;
 import io.wxgate.send.WeChatApiException;
@@ -32,7 +37,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The API for enterprise systems (SPEC §5), on the callback's port: queue sends, read their status, list and
- * replay dead letters, and hand out the central access_token. Every request needs
+ * replay dead letters, hand out the central access_token, and list and clear operator alerts. Every request needs
  * {@code Authorization: Bearer $GATEWAY_API_KEY}; without a configured key every request is refused.
  */
 @Component
@@ -50,10 +55,12 @@ public class ApiRoutes extends RouteBuilder {
     private final Clock clock;
 
     private final SendIntake intake;
+    private final OperatorAlerts alerts;
 
     public ApiRoutes(GatewayProperties gateway, WeChatProperties wechat, SendStore store, AccessTokenSource tokens,
-            QueueProperties queues, SendIntake intake, Clock clock) {
+            QueueProperties queues, SendIntake intake, OperatorAlerts alerts, Clock clock) {
         this.intake = intake;
+        this.alerts = alerts;
         this.queues = queues;
         this.apiKey = gateway.apiKey().getBytes(StandardCharsets.UTF_8);
         this.store = store;
@@ -90,29 +97,29 @@ public class ApiRoutes extends RouteBuilder {
 
         interceptFrom().process(this::authorize);
 
-        rest("/api/v1")
-                .post("/template-messages").to("direct:api-queue-template")
-                .get("/template-messages/{id}").to("direct:api-status-template")
-                .post("/custom-messages").to("direct:api-queue-custom")
-                .get("/custom-messages/{id}").to("direct:api-status-custom")
-                .post("/subscribe-messages").to("direct:api-queue-subscribe")
-                .get("/subscribe-messages/{id}").to("direct:api-status-subscribe")
-                .get("/access-token").to("direct:api-access-token")
+        var v1 = rest("/api/v1");
+        for (SendApi api : SendApi.values()) {
+            v1.post("/" + api.resource()).to("direct:api-queue-" + api.key())
+                    .get("/" + api.resource() + "/{id}").to("direct:api-status-" + api.key());
+        }
+        v1.get("/access-token").to("direct:api-access-token")
                 .get("/dead-letters").to("direct:api-dead-letters")
-                .post("/dead-letters/{id}/replay").to("direct:api-replay");
+                .post("/dead-letters/{id}/replay").to("direct:api-replay")
+                .get("/alerts").to("direct:api-alerts")
+                .delete("/alerts/{errcode}").to("direct:api-alert-clear");
 
-        for (String api : new String[] {"template", "custom", "subscribe"}) {
-            from("direct:api-queue-" + api).routeId("api-queue-" + api)
+        for (SendApi api : SendApi.values()) {
+            from("direct:api-queue-" + api.key()).routeId("api-queue-" + api.key())
                     .process(e -> accept(e, api))
                     .to(ExchangePattern.InOnly, queues.produceUri(api))
                     .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                             .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
 
-            from("direct:api-status-" + api).routeId("api-status-" + api)
+            from("direct:api-status-" + api.key()).routeId("api-status-" + api.key())
                     .process(e -> {
                         String id = e.getIn().getHeader("id", String.class);
-                        SendRecord record = store.find(id).filter(r -> api.equals(r.api()))
-                                .orElseThrow(() -> new ApiRejection(404, "no such " + api + " message", null));
+                        SendRecord record = store.find(id).filter(r -> api.key().equals(r.api()))
+                                .orElseThrow(() -> new ApiRejection(404, "no such " + api.key() + " message", null));
                         ApiAnswer.json(e, 200, ApiAnswer.status(record));
                     });
         }
@@ -140,6 +147,24 @@ public class ApiRoutes extends RouteBuilder {
                 .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                         .put("id", e.getVariable("replayId", String.class))
                         .put("status", e.getVariable("replayStatus", String.class))));
+
+        // The operator alerts that health shows (SPEC §4), for the operator who fixed their cause.
+        from("direct:api-alerts").routeId("api-alerts")
+                .process(e -> {
+                    ObjectNode body = JSON.createObjectNode();
+                    ArrayNode list = body.putArray("alerts");
+                    new TreeMap<>(alerts.active()).values().forEach(alert -> list.add(Json.MAPPER.valueToTree(alert)));
+                    ApiAnswer.json(e, 200, body);
+                });
+
+        from("direct:api-alert-clear").routeId("api-alert-clear")
+                .process(e -> {
+                    String errcode = e.getIn().getHeader("errcode", String.class);
+                    OperatorAlerts.Alert cleared = (errcode.matches("-?\\d{1,9}")
+                            ? alerts.clear(Integer.parseInt(errcode)) : Optional.<OperatorAlerts.Alert>empty())
+                            .orElseThrow(() -> new ApiRejection(404, "no such alert", null));
+                    ApiAnswer.json(e, 200, Json.MAPPER.valueToTree(cleared));
+                });
     }
 
     /** Constant-time key check; an unset key refuses everyone (SPEC §1). */
@@ -156,7 +181,7 @@ public class ApiRoutes extends RouteBuilder {
         }
     }
 
-    private void accept(Exchange e, String api) {
+    private void accept(Exchange e, SendApi api) {
         String contentType = e.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
         if (!contentType.startsWith("application/json")) {
             throw new ApiRejection(415, "Content-Type must be application/json", null);

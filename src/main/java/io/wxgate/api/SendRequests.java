@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.SendApi;
 
 /**
  * Checks a send request against what WeChat requires (wechat-protocol.md §7) before it is queued, so a
@@ -16,7 +17,7 @@ public final class SendRequests {
     private SendRequests() {
     }
 
-    public static ObjectNode parse(String api, String body) {
+    public static ObjectNode parse(SendApi api, String body) {
         JsonNode json;
         try {
             json = JSON.readTree(body == null ? "" : body);
@@ -29,7 +30,7 @@ public final class SendRequests {
         ObjectNode request = (ObjectNode) json;
         requireText(request, "touser");
         switch (api) {
-            case "template" -> {
+            case TEMPLATE -> {
                 requireText(request, "template_id");
                 requireObject(request, "data");
                 optionalText(request, "url");
@@ -39,19 +40,18 @@ public final class SendRequests {
                     requireText((ObjectNode) request.get("miniprogram"), "miniprogram.appid", "appid");
                 }
             }
-            case "subscribe" -> {
+            case SUBSCRIBE -> {
                 requireText(request, "template_id");
                 requireObject(request, "data");
                 optionalText(request, "page");
             }
-            case "custom" -> {
+            case CUSTOM -> {
                 String msgtype = requireText(request, "msgtype");
                 if (!msgtype.matches("[a-z_]{1,32}")) {
                     throw ApiRejection.badField("msgtype", "is not a WeChat message type");
                 }
                 requireObject(request, msgtype);
             }
-            default -> throw new IllegalArgumentException("unknown api " + api);
         }
         return request;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wxgate.config.ClusterProperties;
+import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.store.FirstReplyStore;
@@ -39,7 +40,6 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @Profile("cluster")
 public class ClusterConfiguration {
 
-    static final List<String> QUEUES = List.of("send.template", "send.custom", "send.subscribe", "inbound");
     private static final Duration SETTLEMENT_MARGIN = Duration.ofSeconds(1);
 
     @Bean
@@ -98,7 +98,7 @@ public class ClusterConfiguration {
         DirectExchange deadLetters = new DirectExchange(cluster.exchange() + ".dlx", true, false);
         all.add(exchange);
         all.add(deadLetters);
-        for (String name : QUEUES) {
+        for (String name : QueueProperties.NAMES) {
             String queueName = cluster.queuePrefix() + name;
             Queue queue = new Queue(queueName, true, false, false, Map.of(
                     "x-dead-letter-exchange", deadLetters.getName(),

@@ -1,5 +1,8 @@
 package io.wxgate.config;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -9,6 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("wechat.queue")
 public record QueueProperties(int consumers, String produceUri, String consumeUri) {
 
+    /** Every durable queue's name after its prefix: the send queues and the inbound forward queue. */
+    public static final List<String> NAMES = Stream.concat(Stream.of(SendApi.values()).map(SendApi::queue),
+            Stream.of("inbound")).toList();
+
     public QueueProperties {
         if (consumers < 1) {
             throw new IllegalArgumentException("wechat.queue.consumers must be positive");
@@ -17,11 +24,16 @@ public record QueueProperties(int consumers, String produceUri, String consumeUr
         WeChatProperties.require(consumeUri, "wechat.queue.consume-uri");
     }
 
+    public String produceUri(SendApi api) {
+        return produceUri(api.key());
+    }
+
+    /** For a route that picks the queue per message: {@code api} may be a simple expression of its key. */
     public String produceUri(String api) {
         return produceUri.replace("{api}", api);
     }
 
-    public String consumeUri(String api) {
-        return consumeUri.replace("{api}", api);
+    public String consumeUri(SendApi api) {
+        return consumeUri.replace("{api}", api.key());
     }
 }

@@ -9,7 +9,7 @@ import java.util.HashSet;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Outbound calls to WeChat (SPEC §4), bound from {@code wechat.send.*} and {@code wechat.token.*}.
+ * Outbound calls to WeChat (SPEC §4), bound from {@code wechat.send.*}, the token settings from {@code wechat.send.token.*}.
  *
  * @param connectTimeout         connect timeout of every WeChat API call
  * @param readTimeout            response timeout of every WeChat API call
@@ -42,10 +42,10 @@ public record SendProperties(
             throw new IllegalArgumentException("wechat.send.max-connections must be positive");
         }
         ratePerSecond = ratePerSecond == null ? Map.of() : Map.copyOf(ratePerSecond);
-        for (String api : List.of("template", "custom", "subscribe")) {
-            Integer rate = ratePerSecond.get(api);
+        for (SendApi api : SendApi.values()) {
+            Integer rate = ratePerSecond.get(api.key());
             if (rate == null || rate < 1) {
-                throw new IllegalArgumentException("wechat.send.rate-per-second." + api + " must be a positive number");
+                throw new IllegalArgumentException("wechat.send.rate-per-second." + api.key() + " must be a positive number");
             }
         }
         if (backoff == null) {
@@ -63,8 +63,8 @@ public record SendProperties(
         }
     }
 
-    public int rate(String api) {
-        return ratePerSecond.get(api);
+    public int rate(SendApi api) {
+        return ratePerSecond.get(api.key());
     }
 
     /**

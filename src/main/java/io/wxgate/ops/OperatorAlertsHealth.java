@@ -3,7 +3,6 @@ package io.wxgate.ops;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.wxgate.send.OperatorAlerts;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;

@@ -1,7 +1,8 @@
 package io.wxgate.ops;
 
+import java.time.Clock;
+
 import io.micrometer.core.instrument.MeterRegistry;
-import io.wxgate.send.OperatorAlerts;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +23,11 @@ public class OpsConfiguration {
     @Bean
     GatewayMetrics gatewayMetrics(MeterRegistry registry) {
         return new GatewayMetrics(registry);
+    }
+
+    @Bean
+    OperatorAlerts operatorAlerts(Clock clock) {
+        return new OperatorAlerts(clock);
     }
 
     @Bean("wechatAlerts")

@@ -1,6 +1,5 @@
 package io.wxgate.ops;
 
-import java.util.List;
 import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.Gauge;
@@ -16,12 +15,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import io.wxgate.config.ClusterProperties;
+import io.wxgate.config.QueueProperties;
 
 /** {@code wxgate.queue.depth{queue}}: messages waiting in each send queue and the inbound forward queue. */
 @Configuration(proxyBeanMethods = false)
 public class QueueDepthMetrics {
-
-    static final List<String> QUEUES = List.of("send.template", "send.custom", "send.subscribe", "inbound");
 
     @Bean
     @Profile("!cluster")
@@ -45,7 +43,7 @@ public class QueueDepthMetrics {
     }
 
     private static void register(MeterRegistry registry, String prefix, ToLongFunction<String> depth) {
-        for (String queue : QUEUES) {
+        for (String queue : QueueProperties.NAMES) {
             String name = prefix + queue;
             Gauge.builder("wxgate.queue.depth", () -> {
                 try {

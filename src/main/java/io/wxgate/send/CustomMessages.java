@@ -1,19 +1,17 @@
 package io.wxgate.send;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.message.Json;
 import io.wxgate.message.Reply;
 
 /** A passive reply re-expressed as a customer-service message (wechat-protocol.md §7), for late replies. */
 public final class CustomMessages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private CustomMessages() {
     }
 
-    public static String of(Reply reply, String openid) {
-        ObjectNode m = JSON.createObjectNode().put("touser", openid);
+    public static ObjectNode of(Reply reply, String openid) {
+        ObjectNode m = Json.MAPPER.createObjectNode().put("touser", openid);
         if (reply instanceof Reply.Text t) {
             m.put("msgtype", "text").putObject("text").put("content", t.content());
         } else if (reply instanceof Reply.Image i) {
@@ -41,7 +39,7 @@ public final class CustomMessages {
                 putIfPresent(article, "picurl", a.picUrl());
             }
         }
-        return m.toString();
+        return m;
     }
 
     private static void putIfPresent(ObjectNode node, String field, String value) {

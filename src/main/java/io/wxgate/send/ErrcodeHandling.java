@@ -3,11 +3,14 @@ package io.wxgate.send;
 import java.io.IOException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.SendApi;
 import io.wxgate.config.SendProperties;
+import io.wxgate.message.Json;
 import io.wxgate.ops.LogContext;
+import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.TokenUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -25,9 +28,7 @@ import org.springframework.stereotype.Component;
 public class ErrcodeHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "wechat-errcodes";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(ErrcodeHandling.class);
-    private static final String TEMPLATE_PATH = "/cgi-bin/message/template/send";
     private static final String TOKEN_REFRESHED = "wechatTokenRefreshed";
     private static final String FALLBACK_USED = "wechatFallbackUsed";
     private static final String TRANSIENT_RETRIES = "wechatTransientRetries";
@@ -72,18 +73,21 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .redeliveryDelay(0)
                 .onRedelivery(this::sendAsTemplate);
 
-        withBackoff(errcodes.onException(WeChatBusyException.class));
+        // Another instance's token fetch outlasting the wait is as transient as WeChat's own busy answer.
+        withBackoff(errcodes.onException(WeChatBusyException.class, TokenUnavailableException.class));
 
         // A transport fault or an unreadable answer is repeated only where a repeat cannot reach the user twice:
         // the request never left (TransportFaults), or it is a template that WeChat dedupes by client_msg_id.
         withBackoff(errcodes.onException(IOException.class, UnreadableAnswerException.class)
-                .onWhen(e -> "template".equals(e.getVariable(SendRoutes.API, String.class))
+                .onWhen(e -> e.getVariable(SendRoutes.API, SendApi.class).dedupedByClientMsgId()
                         || TransportFaults.beforeSending(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
 
         errcodes.onException(OperatorAlertException.class)
                 .maximumRedeliveries(0)
-                .process(e -> alerts.raise(e.getProperty(Exchange.EXCEPTION_CAUGHT, OperatorAlertException.class),
-                        e.getVariable(SendRoutes.API, String.class)));
+                .process(e -> {
+                    OperatorAlertException alert = e.getProperty(Exchange.EXCEPTION_CAUGHT, OperatorAlertException.class);
+                    alerts.raise(alert.getErrcode(), alert.getErrmsg(), e.getVariable(SendRoutes.API, SendApi.class).key());
+                });
 
         errcodes.onException(WeChatApiException.class)
                 .maximumRedeliveries(0);
@@ -153,7 +157,7 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     /** The text of a customer-service text message, the only kind a template can stand in for. */
     private static String customText(Exchange e) {
         JsonNode request = request(e);
-        if (!"custom".equals(e.getVariable(SendRoutes.API, String.class))
+        if (e.getVariable(SendRoutes.API, SendApi.class) != SendApi.CUSTOM
                 || !"text".equals(request.path("msgtype").asText())) {
             return null;
         }
@@ -163,14 +167,13 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
 
     private void sendAsTemplate(Exchange e) {
         e.setVariable(FALLBACK_USED, true);
-        ObjectNode template = JSON.createObjectNode();
+        ObjectNode template = Json.MAPPER.createObjectNode();
         template.put("touser", request(e).path("touser").asText());
         template.put("template_id", send.customFallbackTemplate());
         template.putObject("data").putObject(send.customFallbackDataKey()).put("value", customText(e));
-        template.put("client_msg_id", java.util.UUID.randomUUID().toString().replace("-", ""));
-        e.setVariable(SendRoutes.REQUEST, template.toString());
-        e.setVariable(SendRoutes.API, "template");
-        e.setVariable(SendRoutes.PATH, TEMPLATE_PATH);
+        e.setVariable(SendRoutes.REQUEST, SendRoutes.withClientMsgId(e, SendApi.TEMPLATE, template).toString());
+        e.setVariable(SendRoutes.API, SendApi.TEMPLATE);
+        e.setVariable(SendRoutes.PATH, SendApi.TEMPLATE.wechatPath());
         try (LogContext context = QueueRoutes.logContext(e)) {
             LOG.info("Customer-service message refused ({}); sending it as template {}",
                     failureOf(e), send.customFallbackTemplate());
@@ -179,7 +182,7 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
 
     private static ObjectNode request(Exchange e) {
         try {
-            return (ObjectNode) JSON.readTree(e.getVariable(SendRoutes.REQUEST, String.class));
+            return (ObjectNode) Json.MAPPER.readTree(e.getVariable(SendRoutes.REQUEST, String.class));
         } catch (IOException ex) {
             throw new IllegalStateException("send request is not JSON", ex);
         }

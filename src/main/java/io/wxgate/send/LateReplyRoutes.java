@@ -1,8 +1,8 @@
 package io.wxgate.send;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.QueueProperties;
+import io.wxgate.config.SendApi;
 import io.wxgate.message.Reply;
 import io.wxgate.ops.LogContextPolicy;
 import org.apache.camel.ExchangePattern;
@@ -19,7 +19,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class LateReplyRoutes extends RouteBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The log EIP would otherwise log under the route id, outside logging.level.io.wxgate. */
     private static final String LOG_NAME = LateReplyRoutes.class.getName();
 
@@ -41,15 +40,15 @@ public class LateReplyRoutes extends RouteBuilder {
                 .end()
                 .setVariable("lateReplyTo", header("WeChatFromUser"))
                 .process(e -> {
-                    ObjectNode request = (ObjectNode) JSON.readTree(CustomMessages.of(
-                            e.getMessage().getBody(Reply.class), e.getMessage().getHeader("WeChatFromUser", String.class)));
-                    String id = intake.accept("custom", request);
+                    ObjectNode request = CustomMessages.of(e.getMessage().getBody(Reply.class),
+                            e.getMessage().getHeader("WeChatFromUser", String.class));
+                    String id = intake.accept(SendApi.CUSTOM, request);
                     e.getMessage().removeHeaders("*");
                     e.getMessage().setHeader(QueueRoutes.SEND_ID, id);
                     e.getMessage().setBody(request.toString());
                 })
                 .policy(LogContextPolicy.send(e -> e.getMessage().getHeader(QueueRoutes.SEND_ID, String.class)))
-                    .to(ExchangePattern.InOnly, queues.produceUri("custom"))
+                    .to(ExchangePattern.InOnly, queues.produceUri(SendApi.CUSTOM))
                     .log(LoggingLevel.DEBUG, LOG_NAME, "Late reply queued as a customer-service message")
                 .end();
     }

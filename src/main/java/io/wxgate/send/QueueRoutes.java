@@ -6,9 +6,10 @@ import java.time.Clock;
 import java.util.HexFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.QueueProperties;
+import io.wxgate.config.SendApi;
+import io.wxgate.message.Json;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContext;
 import io.wxgate.ops.LogContextPolicy;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
  * The durable send queues {@code wechat.send.template|custom|subscribe} (SPEC §4–§5), on the embedded broker
  * or, in cluster mode, RabbitMQ. A message is consumed
  * in a broker transaction that commits only after WeChat's answer is recorded, so a crash redelivers it
- * rather than losing it; the redelivery carries the same client_msg_id, so it cannot reach the user twice.
+ * rather than losing it; the redelivery carries the same send id, hence the same client_msg_id, so it cannot
+ * reach the user twice.
  */
 @Component
 public class QueueRoutes extends RouteBuilder {
@@ -33,7 +35,6 @@ public class QueueRoutes extends RouteBuilder {
     private static final String SEND_ID_VARIABLE = "wechatSendId";
     private static final String FAILURE = "wechatSendFailure";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueueRoutes.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SendStore store;
     private final QueueProperties queues;
@@ -50,9 +51,9 @@ public class QueueRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        for (String api : new String[] {"template", "custom", "subscribe"}) {
+        for (SendApi api : SendApi.values()) {
             from(queues.consumeUri(api))
-                    .routeId("wechat-queue-" + api)
+                    .routeId("wechat-queue-" + api.key())
                     .process(e -> identify(e, api))
                     // Every line logged from here on, the token fetch and the HTTP client's included, names the send.
                     .policy(LogContextPolicy.send(QueueRoutes::sendIdOf))
@@ -63,7 +64,7 @@ public class QueueRoutes extends RouteBuilder {
                             .process(e -> store.update(e.getVariable(SEND_ID_VARIABLE, String.class),
                                     r -> r.calling(clock.instant())))
                             .doTry()
-                                .to("direct:wechat-send-" + api)
+                                .to(api.endpoint())
                             .doCatch(Exception.class)
                                 .setVariable(FAILURE, exchangeProperty(Exchange.EXCEPTION_CAUGHT))
                             .end()
@@ -76,27 +77,24 @@ public class QueueRoutes extends RouteBuilder {
     }
 
     /**
-     * The send's id. A message from another JMS producer gets one, and for templates a client_msg_id, derived from
-     * its JMSMessageID, which a redelivery keeps; its record is created here.
+     * The send's id. A message from another JMS producer gets one derived from its JMSMessageID, which a
+     * redelivery keeps (and with it a template's client_msg_id); its record is created here.
      */
-    private void identify(Exchange e, String api) throws Exception {
+    private void identify(Exchange e, SendApi api) throws Exception {
         String id = e.getIn().getHeader(SEND_ID, String.class);
         if (id == null) {
             id = "jms-" + digest(brokerMessageId(e));
-            ObjectNode request = (ObjectNode) JSON.readTree(e.getIn().getBody(String.class));
-            if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
-                request.put("client_msg_id", id);
-            }
-            store.create(SendRecord.queued(id, api, request.toString(), clock.instant()));
+            ObjectNode request = (ObjectNode) Json.MAPPER.readTree(e.getIn().getBody(String.class));
+            store.create(SendRecord.queued(id, api.key(), request.toString(), clock.instant()));
         }
         e.setVariable(SEND_ID_VARIABLE, id);
     }
 
-    private void load(Exchange e, String api) {
+    private void load(Exchange e, SendApi api) {
         String id = e.getVariable(SEND_ID_VARIABLE, String.class);
         SendRecord record = store.find(id).orElseThrow(() -> new IllegalStateException("no record for send " + id));
-        LOG.debug("Taken from the {} queue, status {}", api, record.status());
-        if (record.inFlight() && SendRecord.QUEUED.equals(record.status()) && !"template".equals(api)) {
+        LOG.debug("Taken from the {} queue, status {}", api.key(), record.status());
+        if (record.inFlight() && SendRecord.QUEUED.equals(record.status()) && !api.dedupedByClientMsgId()) {
             // Delivered again after a crash mid-call: WeChat may have delivered it, and only templates carry a
             // client_msg_id that lets WeChat drop a repeat. Not sending twice beats sending again.
             LOG.warn("Redelivered after the gateway stopped during its call to WeChat: failed, not sent again");
@@ -129,7 +127,7 @@ public class QueueRoutes extends RouteBuilder {
     private void recordOutcome(Exchange e, String id, Throwable failure) throws Exception {
         int attempts = e.getProperty(SendRoutes.ATTEMPTS, 0, Integer.class);
         if (failure == null) {
-            JsonNode answer = JSON.readTree(e.getMessage().getBody(String.class));
+            JsonNode answer = Json.MAPPER.readTree(e.getMessage().getBody(String.class));
             long msgid = answer.path("msgid").asLong(0);
             store.update(id, r -> r.sent(msgid, attempts, clock.instant()));
             if (LOG.isDebugEnabled()) {

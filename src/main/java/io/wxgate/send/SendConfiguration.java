@@ -35,11 +35,6 @@ public class SendConfiguration {
     }
 
     @Bean
-    OperatorAlerts operatorAlerts(Clock clock) {
-        return new OperatorAlerts(clock);
-    }
-
-    @Bean
     @Profile("!cluster")
     SendStore sendStore(GatewayProperties gateway) {
         return new FileSendStore(Path.of(gateway.dataDir(), "sends"));

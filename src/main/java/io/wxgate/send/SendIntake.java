@@ -4,10 +4,14 @@ import java.time.Clock;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.SendApi;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 
-/** Accepts a send for the durable queue: gives it an id and a record, and a template its client_msg_id. */
+/**
+ * Accepts a send for the durable queue: gives it an id and a record. A template's client_msg_id follows from that
+ * id when it is sent ({@link SendRoutes#withClientMsgId}), so every retry and redelivery carries the same one.
+ */
 public final class SendIntake {
 
     private final SendStore store;
@@ -18,14 +22,10 @@ public final class SendIntake {
         this.clock = clock;
     }
 
-    /** Returns the send's id; {@code request} gains the client_msg_id that every retry will carry. */
-    public String accept(String api, ObjectNode request) {
+    /** Returns the send's id. */
+    public String accept(SendApi api, ObjectNode request) {
         String id = UUID.randomUUID().toString().replace("-", "");
-        if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
-            // Assigned before queueing, so every retry and redelivery of this send carries the same one.
-            request.put("client_msg_id", id);
-        }
-        store.create(SendRecord.queued(id, api, request.toString(), clock.instant()));
+        store.create(SendRecord.queued(id, api.key(), request.toString(), clock.instant()));
         return id;
     }
 }

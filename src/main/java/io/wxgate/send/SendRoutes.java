@@ -3,14 +3,16 @@ package io.wxgate.send;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.config.SendApi;
 import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.message.Json;
 import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokenSource;
@@ -29,7 +31,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SendRoutes extends RouteBuilder {
 
-    /** Exchange variables shared with the error handling; the request survives redeliveries there. */
+    /** Exchange variables shared with the error handling; the request survives redeliveries there. API holds a SendApi. */
     public static final String API = "wechatApi";
     public static final String PATH = "wechatApiPath";
     public static final String REQUEST = "wechatRequest";
@@ -41,7 +43,6 @@ public class SendRoutes extends RouteBuilder {
     static final String HTTP = "direct:wechat-http";
     public static final String TOKEN_FETCH = "direct:wechat-token-fetch";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SendRoutes.class);
 
     private final SendProperties send;
@@ -50,22 +51,25 @@ public class SendRoutes extends RouteBuilder {
     private final AccessTokenSource tokens;
     private final String appId;
     private final String appSecret;
+    private final Clock clock;
 
-    public SendRoutes(WeChatProperties wechat, SendProperties send, WeChatAnswers answers, AccessTokenSource tokens) {
+    public SendRoutes(WeChatProperties wechat, SendProperties send, WeChatAnswers answers, AccessTokenSource tokens,
+            Clock clock) {
         this.send = send;
         this.baseUrls = wechat.apiBaseUrls();
         this.answers = answers;
         this.tokens = tokens;
         this.appId = wechat.appId();
         this.appSecret = wechat.appSecret();
+        this.clock = clock;
     }
 
     @Override
     public void configure() {
         poolWeChatConnections();
-        sendRoute("template", "/cgi-bin/message/template/send");
-        sendRoute("custom", "/cgi-bin/message/custom/send");
-        sendRoute("subscribe", "/cgi-bin/message/subscribe/bizsend");
+        for (SendApi api : SendApi.values()) {
+            sendRoute(api);
+        }
 
         // Redelivered as a whole by the send route's error handling, so a retry fetches the token again. A backoff
         // redelivery runs on Camel's redelivery thread: the policy names the queued send there too.
@@ -116,7 +120,10 @@ public class SendRoutes extends RouteBuilder {
      * The connection pool and timeouts of WeChat calls live in the component and are taken by each endpoint as
      * it is made, so they are set here, before any route has an endpoint. (Set by a component customizer bean,
      * they applied only when that bean happened to exist before the component: a launch with a CDS archive ran
-     * on camel-http's default of 20 connections, and half the sends per second.)
+     * on camel-http's default of 20 connections, and half the sends per second.) Nor as camel.component.http.*
+     * keys bound to wechat.send.*: those keys are milliseconds (Long), which a duration such as "3s" does not
+     * convert to (start-up fails), the total pool (twice the per-host one) is no placeholder, and https, a
+     * component of its own, would need every key again.
      */
     private void poolWeChatConnections() {
         // Only the schemes in use: making the https component sets up TLS, a few hundred ms of start-up.
@@ -132,43 +139,52 @@ public class SendRoutes extends RouteBuilder {
         }
     }
 
-    private void sendRoute(String api, String path) {
-        from("direct:wechat-send-" + api).routeId("wechat-send-" + api)
+    private void sendRoute(SendApi api) {
+        from(api.endpoint()).routeId("wechat-send-" + api.key())
                 .routeConfigurationId(ErrcodeHandling.ID)
                 .setVariable(API, constant(api))
-                .setVariable(PATH, constant(path))
+                .setVariable(PATH, constant(api.wechatPath()))
                 .process(e -> e.setVariable(REQUEST, request(e, api)))
                 .throttle(constant(send.rate(api))).totalRequestsMode().timePeriodMillis(1000)
                 .to(CALL);
     }
 
-    /** The caller's JSON as WeChat expects it; every template send carries a client_msg_id (SPEC §4). */
-    static String request(Exchange e, String api) throws Exception {
+    /** The caller's JSON as WeChat expects it. */
+    private static String request(Exchange e, SendApi api) throws Exception {
         Object body = e.getMessage().getBody();
-        JsonNode json = body instanceof JsonNode node ? node : JSON.readTree(e.getMessage().getBody(String.class));
+        JsonNode json = body instanceof JsonNode node ? node : Json.MAPPER.readTree(e.getMessage().getBody(String.class));
         if (json == null || !json.isObject()) {
             throw new IllegalArgumentException("a send needs WeChat's JSON request object as its body");
         }
-        ObjectNode request = ((ObjectNode) json).deepCopy();
-        if ("template".equals(api) && request.path("client_msg_id").asText("").isEmpty()) {
-            request.put("client_msg_id", UUID.randomUUID().toString().replace("-", ""));
+        return withClientMsgId(e, api, ((ObjectNode) json).deepCopy()).toString();
+    }
+
+    /**
+     * Every send of an api that WeChat dedupes carries a client_msg_id (SPEC §4), decided here and nowhere else:
+     * the caller's own; else the id of the queued send, which its retries, its redeliveries after a crash and
+     * its replays all repeat; else (an in-JVM send) a fresh one, which the retries of this call repeat.
+     */
+    static ObjectNode withClientMsgId(Exchange e, SendApi api, ObjectNode request) {
+        if (api.dedupedByClientMsgId() && request.path("client_msg_id").asText("").isEmpty()) {
+            String sendId = QueueRoutes.sendIdOf(e);
+            request.put("client_msg_id", sendId != null ? sendId : UUID.randomUUID().toString().replace("-", ""));
         }
-        return request.toString();
+        return request;
     }
 
     /** WeChat's answer becomes the body, or the exception its errcode maps to; each attempt is a DEBUG line. */
     private void checkAnswer(Exchange e) {
-        String api = e.getVariable(API, String.class);
+        SendApi api = e.getVariable(API, SendApi.class);
         try {
             JsonNode answer = answers.check(status(e), answerBody(e), api);
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Attempt {} on {}: errcode 0, msgid {}", e.getProperty(ATTEMPTS), api,
+                LOG.debug("Attempt {} on {}: errcode 0, msgid {}", e.getProperty(ATTEMPTS), api.key(),
                         answer.path("msgid").asText("none"));
             }
             e.getMessage().setBody(answer.toString());
         } catch (WeChatApiException failure) {
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Attempt {} on {}: errcode {} ({})", e.getProperty(ATTEMPTS), api, failure.getErrcode(),
+                LOG.debug("Attempt {} on {}: errcode {} ({})", e.getProperty(ATTEMPTS), api.key(), failure.getErrcode(),
                         failure.getErrmsg());
             }
             throw failure;
@@ -176,7 +192,7 @@ public class SendRoutes extends RouteBuilder {
     }
 
     private void checkTokenAnswer(Exchange e) {
-        AccessToken token = answers.checkToken(status(e), answerBody(e), java.time.Instant.now());
+        AccessToken token = answers.checkToken(status(e), answerBody(e), clock.instant());
         if (LOG.isDebugEnabled()) {
             LOG.debug("Fetched an access_token ({}), valid for {} s", send.token().endpoint(), token.expiresIn());
         }
@@ -188,7 +204,7 @@ public class SendRoutes extends RouteBuilder {
         var message = e.getMessage();
         message.removeHeaders("*");
         if ("stable_token".equals(send.token().endpoint())) {
-            ObjectNode body = JSON.createObjectNode().put("grant_type", "client_credential").put("appid", appId)
+            ObjectNode body = Json.MAPPER.createObjectNode().put("grant_type", "client_credential").put("appid", appId)
                     .put("secret", appSecret).put("force_refresh", force);
             message.setHeader(Exchange.HTTP_METHOD, "POST");
             message.setHeader(Exchange.HTTP_PATH, "/cgi-bin/stable_token");

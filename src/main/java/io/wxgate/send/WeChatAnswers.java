@@ -4,7 +4,8 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.config.SendApi;
+import io.wxgate.message.Json;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.token.AccessToken;
 
@@ -14,7 +15,6 @@ import io.wxgate.token.AccessToken;
  */
 public final class WeChatAnswers {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final ErrcodeTable table;
     private final GatewayMetrics metrics;
 
@@ -24,18 +24,18 @@ public final class WeChatAnswers {
     }
 
     /** Returns WeChat's JSON answer of a successful call, or throws the exception its errcode maps to. */
-    public JsonNode check(int status, String body, String api) {
+    public JsonNode check(int status, String body, SendApi api) {
         JsonNode answer;
         try {
-            answer = parse(status, body, api);
+            answer = parse(status, body, api.key());
         } catch (WeChatApiException e) {
-            metrics.wechatAnswer(api, e.getErrcode());
+            metrics.wechatAnswer(api.key(), e.getErrcode());
             throw e;
         }
         int errcode = answer.path("errcode").asInt(0);
-        metrics.wechatAnswer(api, errcode);
+        metrics.wechatAnswer(api.key(), errcode);
         if (errcode != 0) {
-            throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api);
+            throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api.key());
         }
         return answer;
     }
@@ -77,7 +77,7 @@ public final class WeChatAnswers {
             throw new PermanentSendException(-1, "HTTP " + status, api);
         }
         try {
-            JsonNode node = JSON.readTree(body == null ? "" : body);
+            JsonNode node = Json.MAPPER.readTree(body == null ? "" : body);
             if (node == null || !node.isObject()) {
                 throw new UnreadableAnswerException("answer is not a JSON object", api);
             }

@@ -22,9 +22,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.wxgate.message.Json;
 
 /**
  * Send records of the embedded default: one JSON file per send. A process killed at any moment leaves either the
@@ -44,8 +42,6 @@ public final class FileSendStore implements SendStore {
     private final Path records;
     private final Path byMsgid;
     private final Path failed;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Object[] locks = new Object[LOCK_STRIPES];
 
     public FileSendStore(Path dir) {
@@ -137,7 +133,7 @@ public final class FileSendStore implements SendStore {
             if (isFailed && !wasFailed) {
                 Files.write(failedLink, new byte[0]);
             }
-            byte[] content = json.writeValueAsBytes(next);
+            byte[] content = Json.MAPPER.writeValueAsBytes(next);
             Path file = fileOf(next.id());
             writeWhole(file, content, previous == null);
             if (next.msgid() != null && (previous == null || !next.msgid().equals(previous.msgid()))) {
@@ -156,7 +152,7 @@ public final class FileSendStore implements SendStore {
         try {
             byte[] content = Files.readAllBytes(file);
             // Empty only when the process died between creating the file and its one write: never stored.
-            return content.length == 0 ? Optional.empty() : Optional.of(json.readValue(content, SendRecord.class));
+            return content.length == 0 ? Optional.empty() : Optional.of(Json.MAPPER.readValue(content, SendRecord.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -9,9 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.wxgate.message.Json;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
@@ -26,8 +24,6 @@ public final class RedisSendStore implements SendStore {
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
     private final Duration ttl;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** @param ttl how long a record is kept after its last change */
     public RedisSendStore(StringRedisTemplate redis, RedisKeys keys, Duration ttl) {
@@ -112,7 +108,7 @@ public final class RedisSendStore implements SendStore {
 
     private String write(SendRecord record) {
         try {
-            return json.writeValueAsString(record);
+            return Json.MAPPER.writeValueAsString(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -120,7 +116,7 @@ public final class RedisSendStore implements SendStore {
 
     private SendRecord read(String text) {
         try {
-            return json.readValue(text, SendRecord.class);
+            return Json.MAPPER.readValue(text, SendRecord.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,7 +11,4 @@ public interface AccessTokenSource {
      * failures of one token cause one refresh, not N (compare-and-invalidate, SPEC §4).
      */
     void invalidate(String failingToken);
-
-    /** Forgets the cached token without calling it refused, e.g. after the AppSecret was rotated. */
-    void evict();
 }

@@ -63,11 +63,6 @@ public final class CachedAccessTokenSource implements AccessTokenSource {
         });
     }
 
-    @Override
-    public void evict() {
-        cache.invalidate(appId);
-    }
-
     private AccessToken load() {
         AccessToken token = fetcher.fetch(false);
         String suspect = refused.getAndSet(null);

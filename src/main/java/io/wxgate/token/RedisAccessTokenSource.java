@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.wxgate.send.WeChatBusyException;
 import io.wxgate.store.RedisKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,19 +105,14 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
         }
     }
 
-    private static WeChatBusyException busy() {
-        return new WeChatBusyException(-1, "access_token is being fetched by another instance", "access_token");
+    private static TokenUnavailableException busy() {
+        return new TokenUnavailableException("access_token is being fetched by another instance");
     }
 
     @Override
     public void invalidate(String failingToken) {
         redis.execute(INVALIDATE, List.of(keys.of("token"), keys.of("token-refused")), failingToken,
                 Long.toString(Duration.ofMinutes(5).toMillis()));
-    }
-
-    @Override
-    public void evict() {
-        redis.delete(keys.of("token"));
     }
 
     private AccessToken fetchAndStore() {

@@ -12,7 +12,6 @@ import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.CallbackDriver.Mode;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
-import io.wxgate.token.AccessTokenSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,16 +25,13 @@ class ApiTest extends GatewayTest {
     private static final String TEMPLATE = "/cgi-bin/message/template/send";
 
     @Autowired
-    AccessTokenSource tokens;
-    @Autowired
     JmsTemplate jms;
 
     private final ApiClient api = new ApiClient(PORT, API_KEY);
 
     @BeforeEach
     void freshWeChat() {
-        SIMULATOR.reset();
-        tokens.evict();
+        resetWeChat();
     }
 
     private static String template(String user) {
@@ -247,6 +243,33 @@ class ApiTest extends GatewayTest {
         assertThat(api.post("/api/v1/dead-letters/" + letter + "/replay", "").statusCode()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> recorder.timesProcessed(msgId) == 2);
+    }
+
+    @Test
+    void anOperatorAlertIsListedAndClearedByAnOperator() {
+        SIMULATOR.failNext(TEMPLATE, 1, 40164);
+        String id = ApiClient.json(api.post("/api/v1/template-messages", template(Samples.user()))).get("id").asText();
+        awaitStatus("template-messages", id, "failed");
+        try {
+            JsonNode listed = ApiClient.json(api.get("/api/v1/alerts"));
+            assertThat(listed.get("alerts")).singleElement().satisfies(alert -> {
+                assertThat(alert.get("errcode").asInt()).isEqualTo(40164);
+                assertThat(alert.get("errmsg").asText()).isNotBlank();
+                assertThat(alert.get("lastSeen").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+            });
+            assertThat(api.withKey(null).get("/api/v1/alerts").statusCode()).isEqualTo(401);
+            assertThat(api.withKey("wrong").delete("/api/v1/alerts/40164").statusCode()).isEqualTo(401);
+
+            HttpResponse<String> cleared = api.delete("/api/v1/alerts/40164");
+
+            assertThat(cleared.statusCode()).isEqualTo(200);
+            assertThat(ApiClient.json(cleared).get("errcode").asInt()).isEqualTo(40164);
+            assertThat(ApiClient.json(api.get("/api/v1/alerts")).get("alerts")).isEmpty();
+            assertThat(api.delete("/api/v1/alerts/40164").statusCode()).as("cleared already").isEqualTo(404);
+            assertThat(api.delete("/api/v1/alerts/not-an-errcode").statusCode()).isEqualTo(404);
+        } finally {
+            api.delete("/api/v1/alerts/40164");
+        }
     }
 
     @Test

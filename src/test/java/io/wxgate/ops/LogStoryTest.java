@@ -20,7 +20,6 @@ import io.wxgate.testkit.CallbackDriver;
 import io.wxgate.testkit.CallbackDriver.Mode;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
-import io.wxgate.token.AccessTokenSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,16 +48,13 @@ class LogStoryTest extends GatewayTest {
 
     @Autowired
     LoggingSystem logging;
-    @Autowired
-    AccessTokenSource tokens;
 
     private final ApiClient api = new ApiClient(PORT, API_KEY);
     private final Events events = new Events();
 
     @BeforeEach
     void debugOn() {
-        SIMULATOR.reset();
-        tokens.evict();
+        resetWeChat();
         DEBUG.forEach(name -> logging.setLogLevel(name, LogLevel.DEBUG));
         events.attach();
     }

@@ -9,8 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wxgate.send.OperatorAlertException;
-import io.wxgate.send.OperatorAlerts;
 import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.CallbackDriver.Mode;
 import io.wxgate.testkit.GatewayTest;
@@ -40,7 +38,7 @@ class OperabilityTest extends GatewayTest {
         JsonNode health = ApiClient.json(up);
         assertThat(health.get("components").fieldNames()).toIterable().contains("camelHealth", "jms", "wechatAlerts");
 
-        alerts.raise(new OperatorAlertException(40164, "invalid ip 203.0.113.9, not in whitelist", "template"), "template");
+        alerts.raise(40164, "invalid ip 203.0.113.9, not in whitelist", "template");
         try {
             HttpResponse<String> alerted = management("/actuator/health");
 

@@ -41,6 +41,9 @@ class TuningInEffectTest extends GatewayTest {
         assertThat(weChat).as("the send routes' WeChat endpoints").isNotEmpty().allSatisfy(endpoint -> {
             var pool = (PoolingHttpClientConnectionManager) endpoint.getClientConnectionManager();
             assertThat(pool.getDefaultMaxPerRoute()).isEqualTo(send.maxConnections());
+            assertThat(pool.getMaxTotal()).isEqualTo(send.maxConnections() * 2);
+            assertThat(endpoint.getConnectTimeout()).isEqualTo(send.connectTimeout().toMillis());
+            assertThat(endpoint.getResponseTimeout()).isEqualTo(send.readTimeout().toMillis());
         });
         assertThat(http.getResponseTimeout()).isEqualTo(send.readTimeout().toMillis());
         assertThat(http.getConnectTimeout()).isEqualTo(send.connectTimeout().toMillis());

@@ -11,10 +11,10 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.simulator.WeChatApiSimulator;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
-import io.wxgate.token.AccessTokenSource;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,16 +32,13 @@ class SendTest extends GatewayTest {
     @Autowired
     ProducerTemplate producer;
     @Autowired
-    AccessTokenSource tokens;
-    @Autowired
     OperatorAlerts alerts;
 
     private final WeChatApiSimulator sim = SIMULATOR;
 
     @BeforeEach
     void freshWeChat() {
-        sim.reset();
-        tokens.evict();
+        resetWeChat();
     }
 
     private static String template(String user, String templateId) {

@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
-import io.wxgate.token.AccessTokenSource;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,13 +23,10 @@ class ThrottleTest extends GatewayTest {
 
     @Autowired
     ProducerTemplate producer;
-    @Autowired
-    AccessTokenSource tokens;
 
     @Test
     void subscribeSendsNeverExceedTheirRateInAnyOneSecond() {
-        SIMULATOR.reset();
-        tokens.evict();
+        resetWeChat();
         int sends = SUBSCRIBE_RATE * 3;
         ExecutorService callers = Executors.newFixedThreadPool(sends);
         List<CompletableFuture<Void>> all = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.simulator.WeChatApiSimulator;
+import io.wxgate.token.AccessTokenSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -47,9 +48,30 @@ public abstract class GatewayTest {
 
     @Autowired
     protected TestRecorder recorder;
+    @Autowired
+    protected AccessTokenSource tokens;
 
     protected final CallbackDriver driver = new CallbackDriver(
             URI.create("http://127.0.0.1:" + PORT + "/wechat/callback"), TOKEN, new WeChatCipher(AES_KEY, APP_ID));
+
+    /**
+     * A WeChat that has forgotten every token, send and fault. The token the gateway holds is then one WeChat
+     * refuses, so it is dropped the way any refused token is (compare-and-invalidate): the next send fetches afresh.
+     * Asked from the gateway, not the simulator: other gateways (CrashTest, ClusterTest) take tokens from it too.
+     */
+    protected void resetWeChat() {
+        String held;
+        try {
+            held = tokens.current().value();
+        } catch (RuntimeException refused) {
+            // The previous test left WeChat refusing token fetches: the gateway holds none.
+            held = null;
+        }
+        SIMULATOR.reset();
+        if (held != null) {
+            tokens.invalidate(held);
+        }
+    }
 
     @DynamicPropertySource
     static void gatewaySettings(DynamicPropertyRegistry registry) {

@@ -1,8 +1,9 @@
-package io.wxgate.send;
+package io.wxgate.ops;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configuration and quota problems that no retry can fix (IP not whitelisted, wrong AppSecret, quota used up):
- * logged at ERROR once per errcode, and kept so that health can show them until they stop happening.
+ * logged at ERROR once per errcode, and kept for health and {@code GET /api/v1/alerts} until an operator clears
+ * them ({@code DELETE /api/v1/alerts/{errcode}}) or the gateway restarts.
  */
 public final class OperatorAlerts {
 
@@ -27,13 +29,13 @@ public final class OperatorAlerts {
         this.clock = clock;
     }
 
-    public void raise(WeChatApiException e, String api) {
-        Alert previous = active.get(e.getErrcode());
-        active.merge(e.getErrcode(), new Alert(e.getErrcode(), e.getErrmsg(), api, clock.instant(), 1),
+    public void raise(int errcode, String errmsg, String api) {
+        Alert previous = active.get(errcode);
+        active.merge(errcode, new Alert(errcode, errmsg, api, clock.instant(), 1),
                 (old, now) -> new Alert(now.errcode(), now.errmsg(), now.api(), now.lastSeen(), old.count() + 1));
         if (previous == null) {
             LOG.error("Operator action needed: WeChat answered errcode {} ({}) on {}; sends fail until it is fixed",
-                    e.getErrcode(), e.getErrmsg(), api);
+                    errcode, errmsg, api);
         }
     }
 
@@ -41,7 +43,10 @@ public final class OperatorAlerts {
         return Map.copyOf(active);
     }
 
-    public void clear(int errcode) {
-        active.remove(errcode);
+    /** An operator fixed the cause; should it happen again, it is raised (and logged) again. */
+    public Optional<Alert> clear(int errcode) {
+        Optional<Alert> cleared = Optional.ofNullable(active.remove(errcode));
+        cleared.ifPresent(alert -> LOG.info("Operator alert for errcode {} cleared", errcode));
+        return cleared;
     }
 }
