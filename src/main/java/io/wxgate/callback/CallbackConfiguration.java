@@ -70,7 +70,7 @@ public class CallbackConfiguration {
 
     @Bean
     InboundDispatcher inboundDispatcher(WeChatProperties settings, FirstReplyStore replies, CamelContext camel,
-            Clock clock, GatewayMetrics metrics) {
+            GatewayMetrics metrics) {
         ProducerTemplate producer = camel.createProducerTemplate();
         ExecutorService workers = camel.getExecutorServiceManager().newThreadPool(this, "wechat-inbound",
                 new ThreadPoolProfileBuilder("wechat-inbound")
@@ -79,6 +79,6 @@ public class CallbackConfiguration {
                         .maxQueueSize(settings.inbound().queueSize())
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
                         .build());
-        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), clock, metrics);
+        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), metrics);
     }
 }

@@ -1,5 +1,7 @@
 package io.wxgate.callback;
 
+import java.time.Clock;
+
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
@@ -27,10 +29,12 @@ public class InboundRoutes extends RouteBuilder {
 
     private final GatewayMetrics metrics;
     private final DedupeKeys dedupeKeys;
+    private final PassiveReplies passiveReplies;
 
-    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings) {
+    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings, Clock clock) {
         this.metrics = metrics;
         this.dedupeKeys = new DedupeKeys(settings.appId());
+        this.passiveReplies = new PassiveReplies(clock, ORIGINAL);
     }
 
     /** The id a message's log lines carry (MDC msgId): its MsgId, or for an event, which has none, its dedupe key. */
@@ -62,7 +66,9 @@ public class InboundRoutes extends RouteBuilder {
                     .removeHeaders("*")
                     .setBody(variable(ORIGINAL))
                     .to(DEAD_LETTER)
-                .end();
+                .end()
+                // The answer: the reply headers the routes set, as passive-reply XML (empty body: answer success).
+                .process(passiveReplies);
 
         // Also reached when the inbound workers are saturated, outside a message's log scope: it opens its own.
         from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")
