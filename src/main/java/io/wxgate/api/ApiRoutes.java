@@ -2,20 +2,16 @@ package io.wxgate.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wxgate.callback.CallbackConfiguration;
+import io.wxgate.callback.InboundDeadLetters;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
-import io.wxgate.config.WeChatProperties;
 import io.wxgate.send.QueueRoutes;
 import io.wxgate.send.SendIntake;
 import io.wxgate.send.WeChatApiException;
@@ -45,20 +41,20 @@ public class ApiRoutes extends RouteBuilder {
     private final byte[] apiKey;
     private final SendStore store;
     private final AccessTokenSource tokens;
-    private final Path inboundDeadLetters;
+    private final InboundDeadLetters inboundDeadLetters;
     private final QueueProperties queues;
     private final Clock clock;
 
     private final SendIntake intake;
 
-    public ApiRoutes(GatewayProperties gateway, WeChatProperties wechat, SendStore store, AccessTokenSource tokens,
-            QueueProperties queues, SendIntake intake, Clock clock) {
+    public ApiRoutes(GatewayProperties gateway, InboundDeadLetters inboundDeadLetters, SendStore store,
+            AccessTokenSource tokens, QueueProperties queues, SendIntake intake, Clock clock) {
         this.intake = intake;
         this.queues = queues;
         this.apiKey = gateway.apiKey().getBytes(StandardCharsets.UTF_8);
         this.store = store;
         this.tokens = tokens;
-        this.inboundDeadLetters = Path.of(wechat.inbound().deadLetterDir());
+        this.inboundDeadLetters = inboundDeadLetters;
         this.clock = clock;
     }
 
@@ -66,9 +62,9 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         restConfiguration().component("jetty").host("{{gateway.http-host}}").port("{{gateway.http-port}}")
                 .bindingMode(RestBindingMode.off)
-                // Jetty handlers wrap one another in this order: WeChat's callback path is answered by the
-                // front door first; every other request meets BodyLimit before the servlet reads a byte.
-                .endpointProperty("handlers", "#" + BODY_LIMIT + ",#" + CallbackConfiguration.FRONT_DOOR);
+                // Every request meets BodyLimit before the servlet reads a byte (WeChat's callback path is answered
+                // by its front door, CallbackFrontDoor, ahead of it).
+                .endpointProperty("handlers", "#" + BODY_LIMIT);
         getCamelContext().getRegistry().bind(BODY_LIMIT, new BodyLimit(MAX_BODY));
 
         onException(ApiRejection.class).handled(true).process(e -> {
@@ -177,12 +173,8 @@ public class ApiRoutes extends RouteBuilder {
             sends.add(ApiAnswer.status(record).put("api", record.api()).put("updatedAt", record.updatedAt().toString()));
         }
         ArrayNode inbound = body.putArray("inbound");
-        if (Files.isDirectory(inboundDeadLetters)) {
-            try (Stream<Path> files = Files.list(inboundDeadLetters)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().forEach(f -> inbound.addObject()
-                        .put("id", f.getFileName().toString().replaceFirst("\\.json$", ""))
-                        .put("message", readQuietly(f)));
-            }
+        for (InboundDeadLetters.Letter letter : inboundDeadLetters.list()) {
+            inbound.addObject().put("id", letter.id()).put("message", letter.message());
         }
         ApiAnswer.json(e, 200, body);
     }
@@ -207,20 +199,9 @@ public class ApiRoutes extends RouteBuilder {
             e.getMessage().removeHeaders("*");
             return;
         }
-        Path letter = id.matches("[A-Za-z0-9._-]{1,120}") ? inboundDeadLetters.resolve(id + ".json") : null;
-        if (letter == null || !Files.exists(letter)) {
+        if (!inboundDeadLetters.replay(id)) {
             throw new ApiRejection(404, "no such dead letter", null);
         }
-        Path replayDir = Files.createDirectories(inboundDeadLetters.resolve("replay"));
-        Files.move(letter, replayDir.resolve(letter.getFileName()));
         e.setVariable("replayStatus", "replaying");
-    }
-
-    private static String readQuietly(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (IOException ex) {
-            return null;
-        }
     }
 }

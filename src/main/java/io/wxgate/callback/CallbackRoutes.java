@@ -30,12 +30,15 @@ public class CallbackRoutes extends RouteBuilder {
     private final IdempotentRepository dedupeRepository;
     private final InboundDispatcher dispatcher;
     private final DedupeKeys dedupeKeys;
+    private final CallbackFrontDoor frontDoor;
 
     private final GatewayMetrics metrics;
 
     public CallbackRoutes(WeChatProperties settings, CallbackVerifier verifier, WeChatXml xml,
-            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, GatewayMetrics metrics) {
+            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, CallbackFrontDoor frontDoor,
+            GatewayMetrics metrics) {
         this.metrics = metrics;
+        this.frontDoor = frontDoor;
         this.verifier = verifier;
         this.xml = xml;
         this.dedupeRepository = dedupeRepository;
@@ -74,6 +77,9 @@ public class CallbackRoutes extends RouteBuilder {
                 });
 
         JacksonXMLDataFormat messageXml = new JacksonXMLDataFormat(xml.mapper(), WeChatMessage.class);
+
+        // WeChat's HTTP entry: the front door joins the gateway's Jetty server as the API's endpoints open it.
+        getCamelContext().getCamelContextExtension().registerEndpointCallback(frontDoor::join);
 
         // Fed by CallbackFrontDoor, which reads the HTTP request; the exchange carries only the CallbackRequest.
         from(CallbackFrontDoor.ROUTE).routeId("wechat-callback")

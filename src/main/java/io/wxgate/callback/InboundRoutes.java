@@ -30,9 +30,12 @@ public class InboundRoutes extends RouteBuilder {
     private final GatewayMetrics metrics;
     private final DedupeKeys dedupeKeys;
     private final PassiveReplies passiveReplies;
+    private final InboundDeadLetters deadLetters;
 
-    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings, Clock clock) {
+    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings, Clock clock,
+            InboundDeadLetters deadLetters) {
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.dedupeKeys = new DedupeKeys(settings.appId());
         this.passiveReplies = new PassiveReplies(clock, ORIGINAL);
     }
@@ -77,14 +80,12 @@ public class InboundRoutes extends RouteBuilder {
                             + "replay: ${exception.message}")
                     .process(e -> metrics.deadLetter("inbound"))
                     .marshal().json(JsonLibrary.Jackson)
-                    .to("file:{{wechat.inbound.dead-letter-dir}}?fileName=${date:now:yyyyMMdd-HHmmss-SSS}-${exchangeId}.json")
+                    .process(e -> e.getIn().setHeader(Exchange.FILE_NAME, deadLetters.fileName(e.getExchangeId())))
+                    .to(deadLetters.folderUri())
                 .end();
 
         // Replay: move a dead letter into the replay folder; it runs through the routes again (not deduped).
-        from("file:{{wechat.inbound.dead-letter-dir}}/replay?delete=true&moveFailed=../replay-failed"
-                // Polled at once: Camel reports the consumer (and so readiness) DOWN until its first poll.
-                + "&initialDelay=0")
-                .routeId("wechat-inbound-replay")
+        from(deadLetters.replayUri()).routeId("wechat-inbound-replay")
                 .unmarshal().json(JsonLibrary.Jackson, WeChatMessage.class)
                 .policy(messageScope())
                     .log(LoggingLevel.INFO, LOG_NAME, "Replaying the dead letter ${header.CamelFileName}")
