@@ -146,10 +146,6 @@ public class ApiRoutes extends RouteBuilder {
         if (apiKey.length == 0 || !MessageDigest.isEqual(apiKey, presented)) {
             throw new ApiRejection(401, "missing or wrong bearer key", null);
         }
-        Long length = e.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-        if (length != null && length > MAX_BODY) {
-            throw new ApiRejection(413, "request body larger than " + MAX_BODY + " bytes", null);
-        }
     }
 
     private void accept(Exchange e, String api) {
