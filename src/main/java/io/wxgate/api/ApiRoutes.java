@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.callback.InboundDeadLetters;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
+import io.wxgate.message.Json;
 import io.wxgate.send.QueueRoutes;
 import io.wxgate.send.SendIntake;
 import io.wxgate.send.WeChatApiException;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ApiRoutes extends RouteBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 64 * 1024;
     private static final String BODY_LIMIT = "apiBodyLimit";
 
