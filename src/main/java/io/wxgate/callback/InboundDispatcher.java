@@ -78,7 +78,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
         first.copy()
-                // The deadline completes the copy with a TimeoutException, as does a failing store.
+                // Past the deadline the copy fails with a TimeoutException; a store that failed is answered alike.
                 .orTimeout(Math.max(0, remaining), TimeUnit.NANOSECONDS)
                 .whenComplete((answer, failure) -> {
                     // Cancelling fails only once this delivery owns the message: then it settles the answer.
