@@ -1,14 +1,12 @@
 package io.wxgate.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.message.Json;
 import io.wxgate.store.SendRecord;
 import org.apache.camel.Exchange;
 
 /** Every API answer: JSON with an explicit status, and no request header echoed back (camel-jetty would). */
 final class ApiAnswer {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiAnswer() {
     }
@@ -23,7 +21,7 @@ final class ApiAnswer {
 
     /** SPEC §5: every key present, null when not known. */
     static ObjectNode status(SendRecord r) {
-        ObjectNode body = JSON.createObjectNode().put("id", r.id()).put("status", r.status());
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id", r.id()).put("status", r.status());
         if (r.msgid() == null) {
             body.putNull("msgid");
         } else {

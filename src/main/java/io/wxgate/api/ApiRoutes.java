@@ -2,23 +2,19 @@ package io.wxgate.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wxgate.callback.CallbackConfiguration;
+import io.wxgate.callback.InboundDeadLetters;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendApi;
-import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.Json;
 import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.send.QueueRoutes;
@@ -28,6 +24,7 @@ import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.TokenUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
@@ -43,29 +40,29 @@ import org.springframework.stereotype.Component;
 @Component
 public class ApiRoutes extends RouteBuilder {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 64 * 1024;
     private static final String BODY_LIMIT = "apiBodyLimit";
 
     private final byte[] apiKey;
     private final SendStore store;
     private final AccessTokenSource tokens;
-    private final Path inboundDeadLetters;
+    private final InboundDeadLetters inboundDeadLetters;
     private final QueueProperties queues;
     private final Clock clock;
 
     private final SendIntake intake;
     private final OperatorAlerts alerts;
 
-    public ApiRoutes(GatewayProperties gateway, WeChatProperties wechat, SendStore store, AccessTokenSource tokens,
-            QueueProperties queues, SendIntake intake, OperatorAlerts alerts, Clock clock) {
+    public ApiRoutes(GatewayProperties gateway, InboundDeadLetters inboundDeadLetters, SendStore store,
+            AccessTokenSource tokens, QueueProperties queues, SendIntake intake, OperatorAlerts alerts, Clock clock) {
         this.intake = intake;
         this.alerts = alerts;
         this.queues = queues;
         this.apiKey = gateway.apiKey().getBytes(StandardCharsets.UTF_8);
         this.store = store;
         this.tokens = tokens;
-        this.inboundDeadLetters = Path.of(wechat.inbound().deadLetterDir());
+        this.inboundDeadLetters = inboundDeadLetters;
         this.clock = clock;
     }
 
@@ -73,9 +70,9 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         restConfiguration().component("jetty").host("{{gateway.http-host}}").port("{{gateway.http-port}}")
                 .bindingMode(RestBindingMode.off)
-                // Jetty handlers wrap one another in this order: WeChat's callback path is answered by the
-                // front door first; every other request meets BodyLimit before the servlet reads a byte.
-                .endpointProperty("handlers", "#" + BODY_LIMIT + ",#" + CallbackConfiguration.FRONT_DOOR);
+                // Every request meets BodyLimit before the servlet reads a byte (WeChat's callback path is answered
+                // by its front door, CallbackFrontDoor, ahead of it).
+                .endpointProperty("handlers", "#" + BODY_LIMIT);
         getCamelContext().getRegistry().bind(BODY_LIMIT, new BodyLimit(MAX_BODY));
 
         onException(ApiRejection.class).handled(true).process(e -> {
@@ -91,6 +88,10 @@ public class ApiRoutes extends RouteBuilder {
             ApiAnswer.json(e, 502, JSON.createObjectNode().put("error", "WeChat refused the call")
                     .put("errcode", w.getErrcode()).put("errmsg", w.getErrmsg()));
         });
+        onException(TokenUnavailableException.class).handled(true).process(e -> ApiAnswer.json(e, 502,
+                JSON.createObjectNode().put("error", "WeChat refused the call")
+                        .put("errcode", TokenUnavailableException.ERRCODE)
+                        .put("errmsg", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.ERROR, "API request failed: ${exception}")
                 .process(e -> ApiAnswer.json(e, 500, JSON.createObjectNode().put("error", "internal error")));
@@ -153,7 +154,7 @@ public class ApiRoutes extends RouteBuilder {
                 .process(e -> {
                     ObjectNode body = JSON.createObjectNode();
                     ArrayNode list = body.putArray("alerts");
-                    new TreeMap<>(alerts.active()).values().forEach(alert -> list.add(Json.MAPPER.valueToTree(alert)));
+                    new TreeMap<>(alerts.active()).values().forEach(alert -> list.add(JSON.valueToTree(alert)));
                     ApiAnswer.json(e, 200, body);
                 });
 
@@ -163,7 +164,7 @@ public class ApiRoutes extends RouteBuilder {
                     OperatorAlerts.Alert cleared = (errcode.matches("-?\\d{1,9}")
                             ? alerts.clear(Integer.parseInt(errcode)) : Optional.<OperatorAlerts.Alert>empty())
                             .orElseThrow(() -> new ApiRejection(404, "no such alert", null));
-                    ApiAnswer.json(e, 200, Json.MAPPER.valueToTree(cleared));
+                    ApiAnswer.json(e, 200, JSON.valueToTree(cleared));
                 });
     }
 
@@ -174,10 +175,6 @@ public class ApiRoutes extends RouteBuilder {
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (apiKey.length == 0 || !MessageDigest.isEqual(apiKey, presented)) {
             throw new ApiRejection(401, "missing or wrong bearer key", null);
-        }
-        Long length = e.getIn().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-        if (length != null && length > MAX_BODY) {
-            throw new ApiRejection(413, "request body larger than " + MAX_BODY + " bytes", null);
         }
     }
 
@@ -202,12 +199,8 @@ public class ApiRoutes extends RouteBuilder {
             sends.add(ApiAnswer.status(record).put("api", record.api()).put("updatedAt", record.updatedAt().toString()));
         }
         ArrayNode inbound = body.putArray("inbound");
-        if (Files.isDirectory(inboundDeadLetters)) {
-            try (Stream<Path> files = Files.list(inboundDeadLetters)) {
-                files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().forEach(f -> inbound.addObject()
-                        .put("id", f.getFileName().toString().replaceFirst("\\.json$", ""))
-                        .put("message", readQuietly(f)));
-            }
+        for (InboundDeadLetters.Letter letter : inboundDeadLetters.list()) {
+            inbound.addObject().put("id", letter.id()).put("message", letter.message());
         }
         ApiAnswer.json(e, 200, body);
     }
@@ -232,20 +225,9 @@ public class ApiRoutes extends RouteBuilder {
             e.getMessage().removeHeaders("*");
             return;
         }
-        Path letter = id.matches("[A-Za-z0-9._-]{1,120}") ? inboundDeadLetters.resolve(id + ".json") : null;
-        if (letter == null || !Files.exists(letter)) {
+        if (!inboundDeadLetters.replay(id)) {
             throw new ApiRejection(404, "no such dead letter", null);
         }
-        Path replayDir = Files.createDirectories(inboundDeadLetters.resolve("replay"));
-        Files.move(letter, replayDir.resolve(letter.getFileName()));
         e.setVariable("replayStatus", "replaying");
-    }
-
-    private static String readQuietly(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (IOException ex) {
-            return null;
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.wxgate.api;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wxgate.message.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -16,8 +16,6 @@ import org.eclipse.jetty.util.Callback;
  * declared length (chunked) is a 411, since its size is only known once it has been read.
  */
 final class BodyLimit extends Handler.Wrapper {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long maxBytes;
 
@@ -40,7 +38,7 @@ final class BodyLimit extends Handler.Wrapper {
     }
 
     private static void refuse(Response response, Callback callback, int status, String error) {
-        byte[] body = JSON.createObjectNode().put("error", error).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = Json.MAPPER.createObjectNode().put("error", error).toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=UTF-8");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);

@@ -2,9 +2,9 @@ package io.wxgate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.config.SendApi;
+import io.wxgate.message.Json;
 
 /**
  * Checks a send request against what WeChat requires (wechat-protocol.md §7) before it is queued, so a
@@ -12,15 +12,13 @@ import io.wxgate.config.SendApi;
  */
 public final class SendRequests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private SendRequests() {
     }
 
     public static ObjectNode parse(SendApi api, String body) {
         JsonNode json;
         try {
-            json = JSON.readTree(body == null ? "" : body);
+            json = Json.MAPPER.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
             throw new ApiRejection(400, "body is not valid JSON", null);
         }

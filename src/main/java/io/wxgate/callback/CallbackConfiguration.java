@@ -1,8 +1,10 @@
 package io.wxgate.callback;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
+import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.ops.GatewayMetrics;
@@ -24,8 +26,6 @@ import org.springframework.context.annotation.Profile;
 /** The callback's parts. Stores default to this JVM; cluster mode (ClusterConfiguration) shares them in Redis. */
 @Configuration(proxyBeanMethods = false)
 public class CallbackConfiguration {
-
-    public static final String FRONT_DOOR = "wechatCallbackFrontDoor";
 
     @Bean
     @ConditionalOnMissingBean
@@ -61,16 +61,22 @@ public class CallbackConfiguration {
         return new CallbackVerifier(settings, xml, nonces, clock);
     }
 
-    /** Joins the gateway's Jetty server through the API's REST configuration (ApiRoutes), on the same port. */
-    @Bean(name = FRONT_DOOR, destroyMethod = "")
-    CallbackFrontDoor wechatCallbackFrontDoor(CamelContext camel, WeChatProperties settings, GatewayMetrics metrics) {
-        return new CallbackFrontDoor(camel, settings.callback().path(), settings.callback().maxBodySize().toBytes(),
-                metrics);
+    /** Started and stopped by the Jetty server it joins (CallbackRoutes), not by Spring. */
+    @Bean(destroyMethod = "")
+    CallbackFrontDoor wechatCallbackFrontDoor(CamelContext camel, GatewayProperties gateway, WeChatProperties settings,
+            GatewayMetrics metrics) {
+        return new CallbackFrontDoor(camel, gateway.httpPort(), settings.callback().path(),
+                settings.callback().maxBodySize().toBytes(), metrics);
+    }
+
+    @Bean
+    InboundDeadLetters inboundDeadLetters(WeChatProperties settings, Clock clock) {
+        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock);
     }
 
     @Bean
     InboundDispatcher inboundDispatcher(WeChatProperties settings, FirstReplyStore replies, CamelContext camel,
-            Clock clock, GatewayMetrics metrics) {
+            GatewayMetrics metrics) {
         ProducerTemplate producer = camel.createProducerTemplate();
         ExecutorService workers = camel.getExecutorServiceManager().newThreadPool(this, "wechat-inbound",
                 new ThreadPoolProfileBuilder("wechat-inbound")
@@ -79,6 +85,6 @@ public class CallbackConfiguration {
                         .maxQueueSize(settings.inbound().queueSize())
                         .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
                         .build());
-        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), clock, metrics);
+        return new InboundDispatcher(replies, producer, workers, settings.callback().deadline(), metrics);
     }
 }

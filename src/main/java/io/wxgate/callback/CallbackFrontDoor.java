@@ -3,13 +3,17 @@ package io.wxgate.callback;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
+import org.apache.camel.component.jetty.JettyHttpEndpoint;
 import org.apache.camel.support.service.ServiceHelper;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -41,16 +45,35 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackFrontDoor.class);
 
     private final CamelContext camel;
+    private final int port;
     private final String path;
     private final long maxBodyBytes;
     private final GatewayMetrics metrics;
     private volatile AsyncProducer producer;
 
-    public CallbackFrontDoor(CamelContext camel, String path, long maxBodyBytes, GatewayMetrics metrics) {
+    public CallbackFrontDoor(CamelContext camel, int port, String path, long maxBodyBytes, GatewayMetrics metrics) {
         this.camel = camel;
+        this.port = port;
         this.path = path;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
+    }
+
+    /**
+     * An {@link org.apache.camel.spi.EndpointStrategy}: joins the Jetty server that camel-jetty runs on the gateway's
+     * port, whichever route opens it. camel-jetty wraps the server in the handlers of the endpoints it serves, the
+     * last one outermost, so the front door goes last on every jetty endpoint of that port and sees each request
+     * before any other handler there (the API's body limit included).
+     */
+    Endpoint join(String uri, Endpoint endpoint) {
+        if (endpoint instanceof JettyHttpEndpoint jetty && jetty.getPort() == port) {
+            List<Handler> handlers = jetty.getHandlers() == null ? new ArrayList<>() : new ArrayList<>(jetty.getHandlers());
+            if (!handlers.contains(this)) {
+                handlers.add(this);
+                jetty.setHandlers(handlers);
+            }
+        }
+        return endpoint;
     }
 
     @Override

@@ -30,12 +30,15 @@ public class CallbackRoutes extends RouteBuilder {
     private final IdempotentRepository dedupeRepository;
     private final InboundDispatcher dispatcher;
     private final DedupeKeys dedupeKeys;
+    private final CallbackFrontDoor frontDoor;
 
     private final GatewayMetrics metrics;
 
     public CallbackRoutes(WeChatProperties settings, CallbackVerifier verifier, WeChatXml xml,
-            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, GatewayMetrics metrics) {
+            IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, CallbackFrontDoor frontDoor,
+            GatewayMetrics metrics) {
         this.metrics = metrics;
+        this.frontDoor = frontDoor;
         this.verifier = verifier;
         this.xml = xml;
         this.dedupeRepository = dedupeRepository;
@@ -75,6 +78,9 @@ public class CallbackRoutes extends RouteBuilder {
 
         JacksonXMLDataFormat messageXml = new JacksonXMLDataFormat(xml.mapper(), WeChatMessage.class);
 
+        // WeChat's HTTP entry: the front door joins the gateway's Jetty server as the API's endpoints open it.
+        getCamelContext().getCamelContextExtension().registerEndpointCallback(frontDoor::join);
+
         // Fed by CallbackFrontDoor, which reads the HTTP request; the exchange carries only the CallbackRequest.
         from(CallbackFrontDoor.ROUTE).routeId("wechat-callback")
                 // Ready before the API's Jetty consumers open the port that the front door shares.
@@ -85,7 +91,7 @@ public class CallbackRoutes extends RouteBuilder {
                     .otherwise()
                         .process(e -> e.getIn().setBody(verifier.openMessage(request(e))))
                         .setProperty(VERIFIED, constant(true))
-                        .process(e -> xml.requireNoDoctype(e.getIn().getBody(String.class)))
+                        // The hardened reader refuses a DOCTYPE or an entity reference as it parses (WeChatXml).
                         .unmarshal(messageXml)
                         .process(e -> e.setProperty(InboundDispatcher.DEDUPE_KEY,
                                 dedupeKeys.keyOf(e.getIn().getBody(WeChatMessage.class))))

@@ -1,7 +1,5 @@
 package io.wxgate.callback;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -9,8 +7,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.wxgate.message.Reply;
-import io.wxgate.message.ReplyHeaders;
-import io.wxgate.message.ReplyXml;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContext;
@@ -37,28 +33,23 @@ import org.slf4j.LoggerFactory;
 public final class InboundDispatcher extends AsyncProcessorSupport implements AsyncProcessor {
 
     public static final String DEDUPE_KEY = "WeChatDedupeKey";
-    /** A passive text reply is cut off by WeChat past this many bytes (Senparc TextResponseLimitOptions). */
-    static final int MAX_PASSIVE_TEXT_BYTES = 2048;
     private static final Logger LOG = LoggerFactory.getLogger(InboundDispatcher.class);
-    private static final String DEADLINE_PASSED = new String("deadline passed");
     private static final CompletableFuture<Void> FIRST_DELIVERY = CompletableFuture.completedFuture(null);
 
     private final FirstReplyStore replies;
     private final ProducerTemplate producer;
     private final ExecutorService workers;
     private final long deadlineNanos;
-    private final Clock clock;
     private final GatewayMetrics metrics;
     private volatile Endpoint inbound;
 
     public InboundDispatcher(FirstReplyStore replies, ProducerTemplate producer, ExecutorService workers,
-            Duration deadline, Clock clock, GatewayMetrics metrics) {
+            Duration deadline, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.replies = replies;
         this.producer = producer;
         this.workers = workers;
         this.deadlineNanos = deadline.toNanos();
-        this.clock = clock;
     }
 
     @Override
@@ -87,13 +78,14 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
         first.copy()
-                .completeOnTimeout(DEADLINE_PASSED, Math.max(0, remaining), TimeUnit.NANOSECONDS)
+                // Past the deadline the copy fails with a TimeoutException; a store that failed is answered alike.
+                .orTimeout(Math.max(0, remaining), TimeUnit.NANOSECONDS)
                 .whenComplete((answer, failure) -> {
                     // Cancelling fails only once this delivery owns the message: then it settles the answer.
                     boolean owner = !owned.cancel(false);
                     String body = "";
                     try {
-                        if (answer == DEADLINE_PASSED || failure != null) {
+                        if (failure != null) {
                             if (owner && replies.offer(key, "")) {
                                 // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
                                 metrics.deadlineHit();
@@ -137,26 +129,16 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
     }
 
     private void routeAndAnswer(String key, WeChatMessage message) {
+        // InOnly: a route's to: jms:… or spring-rabbitmq:… must not wait for a reply (camel-notes §6).
+        Exchange done = producer.send(inbound(), ExchangePattern.InOnly, ex -> ex.getIn().setBody(message));
         Reply reply = null;
         String answer = "";
-        try {
-            // InOnly: a route's to: jms:… or spring-rabbitmq:… must not wait for a reply (camel-notes §6).
-            Exchange done = producer.send(inbound(), ExchangePattern.InOnly,
-                    ex -> ex.getIn().setBody(message));
-            if (done.isFailed()) {
-                // Only reachable when even the dead-letter route failed: nothing else is left to keep it.
-                LOG.error("Failed and could not be kept as a dead letter", done.getException());
-            } else {
-                reply = ReplyHeaders.fromHeaders(done.getMessage()::getHeader).orElse(null);
-            }
-            if (reply != null && !tooLongForPassive(reply)) {
-                answer = ReplyXml.render(reply, message.getFromUserName(), message.getToUserName(),
-                        clock.millis() / 1000);
-            }
-        } catch (RuntimeException e) {
-            // A reply header a route got wrong: the user gets no reply, the operator gets the reason.
-            LOG.error("Reply could not be built: {}", e.getMessage());
-            reply = null;
+        if (done.isFailed()) {
+            // Only reachable when even the dead-letter route failed: nothing else is left to keep it.
+            LOG.error("Failed and could not be kept as a dead letter", done.getException());
+        } else {
+            reply = done.getVariable(PassiveReplies.REPLY, Reply.class);
+            answer = done.getMessage().getBody(String.class);
         }
         boolean inTime = replies.offer(key, answer);
         if (!inTime && reply == null) {
@@ -177,11 +159,6 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
             inbound = endpoint;
         }
         return endpoint;
-    }
-
-    private static boolean tooLongForPassive(Reply reply) {
-        return reply instanceof Reply.Text text
-                && text.content().getBytes(StandardCharsets.UTF_8).length > MAX_PASSIVE_TEXT_BYTES;
     }
 
     private void handOverLate(Reply reply, String reason, WeChatMessage message) {

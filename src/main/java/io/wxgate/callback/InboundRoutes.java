@@ -1,5 +1,7 @@
 package io.wxgate.callback;
 
+import java.time.Clock;
+
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
@@ -27,10 +29,15 @@ public class InboundRoutes extends RouteBuilder {
 
     private final GatewayMetrics metrics;
     private final DedupeKeys dedupeKeys;
+    private final PassiveReplies passiveReplies;
+    private final InboundDeadLetters deadLetters;
 
-    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings) {
+    public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings, Clock clock,
+            InboundDeadLetters deadLetters) {
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.dedupeKeys = new DedupeKeys(settings.appId());
+        this.passiveReplies = new PassiveReplies(clock, ORIGINAL);
     }
 
     /** The id a message's log lines carry (MDC msgId): its MsgId, or for an event, which has none, its dedupe key. */
@@ -62,7 +69,9 @@ public class InboundRoutes extends RouteBuilder {
                     .removeHeaders("*")
                     .setBody(variable(ORIGINAL))
                     .to(DEAD_LETTER)
-                .end();
+                .end()
+                // The answer: the reply headers the routes set, as passive-reply XML (empty body: answer success).
+                .process(passiveReplies);
 
         // Also reached when the inbound workers are saturated, outside a message's log scope: it opens its own.
         from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")
@@ -71,14 +80,12 @@ public class InboundRoutes extends RouteBuilder {
                             + "replay: ${exception.message}")
                     .process(e -> metrics.deadLetter("inbound"))
                     .marshal().json(JsonLibrary.Jackson)
-                    .to("file:{{wechat.inbound.dead-letter-dir}}?fileName=${date:now:yyyyMMdd-HHmmss-SSS}-${exchangeId}.json")
+                    .process(e -> e.getIn().setHeader(Exchange.FILE_NAME, deadLetters.fileName(e.getExchangeId())))
+                    .to(deadLetters.folderUri())
                 .end();
 
         // Replay: move a dead letter into the replay folder; it runs through the routes again (not deduped).
-        from("file:{{wechat.inbound.dead-letter-dir}}/replay?delete=true&moveFailed=../replay-failed"
-                // Polled at once: Camel reports the consumer (and so readiness) DOWN until its first poll.
-                + "&initialDelay=0")
-                .routeId("wechat-inbound-replay")
+        from(deadLetters.replayUri()).routeId("wechat-inbound-replay")
                 .unmarshal().json(JsonLibrary.Jackson, WeChatMessage.class)
                 .policy(messageScope())
                     .log(LoggingLevel.INFO, LOG_NAME, "Replaying the dead letter ${header.CamelFileName}")

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * WeChat safe-mode message crypto (WXBizMsgCrypt, wechat-protocol.md §5) for one account.
- * Immutable and thread-safe: a {@link Cipher} is created per call because Cipher instances are not.
+ * Thread-safe: a {@link Cipher} is not, so each thread keeps its own (see {@code AES}).
  *
  * <p>Callers must verify {@code msg_signature} before {@link #decrypt}: CBC without that check would
  * let the distinct failure reasons act as a padding oracle (§5.6 puts the check first).
@@ -86,10 +86,6 @@ public final class WeChatCipher {
         return aesKey;
     }
 
-    public String appId() {
-        return appId;
-    }
-
     /** Encrypts a reply for WeChat; the result is the {@code Encrypt} value of §4. */
     public String encrypt(String plainXml) {
         byte[] random = new byte[RANDOM_BYTES];
@@ -138,12 +134,6 @@ public final class WeChatCipher {
             throw new WeChatCryptoException(Reason.APPID_MISMATCH, "packet is for a different appid");
         }
         return payload.message();
-    }
-
-    /** Decrypts without the appid check, for tools and tests that need to see whom a packet is for. */
-    public DecryptedMessage decryptAnyApp(String base64Encrypt) {
-        Payload payload = open(base64Encrypt);
-        return new DecryptedMessage(payload.message(), new String(payload.appIdBytes(), StandardCharsets.UTF_8));
     }
 
     private record Payload(String message, byte[] appIdBytes) {

@@ -4,13 +4,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
  * Reads WeChat callback XML (wechat-protocol.md §2) safely. Thread-safe; make one per application.
@@ -26,15 +20,12 @@ public final class WeChatXml {
 
     static final String EMPTY_BODY = "empty body";
     static final String NOT_WELL_FORMED = "XML is not well-formed";
-    static final String NO_ROOT = "XML has no root element";
     static final String NOT_A_MESSAGE = "XML is not a WeChat message";
 
-    private final XMLInputFactory inputFactory;
     private final XmlMapper mapper;
 
     public WeChatXml() {
-        this.inputFactory = new HardenedXmlInputFactory();
-        this.mapper = XmlMapper.builder(new XmlFactory(inputFactory))
+        this.mapper = XmlMapper.builder(new XmlFactory(new HardenedXmlInputFactory()))
                 // §2: ignore unknown elements, WeChat adds fields over time.
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 // Otherwise Jackson stops at </xml> and accepts any junk after it.
@@ -48,77 +39,33 @@ public final class WeChatXml {
     }
 
     /**
-     * Rejects a body whose prolog has a DOCTYPE (and so any entity declaration) or is not
-     * well-formed. Reads only up to the root start tag, so it is cheap to run before binding and
-     * a {@code <!DOCTYPE} inside CDATA text of the body is never looked at.
-     *
-     * @throws XmlRejectedException with a short reason that never quotes the body
-     */
-    public void requireNoDoctype(String xml) {
-        if (xml == null || xml.isEmpty()) {
-            throw new XmlRejectedException(EMPTY_BODY);
-        }
-        try {
-            scanProlog(inputFactory.createXMLStreamReader(new StringReader(xml)));
-        } catch (XMLStreamException e) {
-            throw rejection(e);
-        }
-    }
-
-    /**
-     * Byte variant of {@link #requireNoDoctype(String)}; the encoding comes from the XML
-     * declaration, UTF-8 when there is none (§2: bodies are UTF-8).
-     */
-    public void requireNoDoctype(byte[] xml) {
-        if (xml == null || xml.length == 0) {
-            throw new XmlRejectedException(EMPTY_BODY);
-        }
-        try {
-            scanProlog(inputFactory.createXMLStreamReader(new ByteArrayInputStream(xml)));
-        } catch (XMLStreamException e) {
-            throw rejection(e);
-        }
-    }
-
-    /**
-     * Checks the prolog and binds the body to a {@link WeChatMessage}. Unknown elements are
-     * ignored (§2: "ignore unknown elements").
+     * Binds the body to a {@link WeChatMessage} in one pass: the guarded reader rejects a DOCTYPE
+     * or an entity reference as it meets it. Unknown elements are ignored (§2: "ignore unknown
+     * elements").
      *
      * @throws XmlRejectedException for a DOCTYPE, an entity reference, a malformed or empty body,
      *     or XML that does not bind (e.g. a non-numeric CreateTime)
      */
     public WeChatMessage parse(String xml) {
-        requireNoDoctype(xml);
+        if (xml == null || xml.isEmpty()) {
+            throw new XmlRejectedException(EMPTY_BODY);
+        }
         try {
             return mapper.readValue(xml, WeChatMessage.class);
         } catch (StreamReadException e) {
-            throw rejection(e);
+            throw rejection(e, NOT_WELL_FORMED);
         } catch (IOException e) {
-            throw new XmlRejectedException(NOT_A_MESSAGE);
-        }
-    }
-
-    private static void scanProlog(XMLStreamReader reader) throws XMLStreamException {
-        try {
-            while (reader.hasNext()) {
-                // The guarded reader throws on a DTD event; START_ELEMENT ends the prolog.
-                if (reader.next() == XMLStreamConstants.START_ELEMENT) {
-                    return;
-                }
-            }
-            throw new XmlRejectedException(NO_ROOT);
-        } finally {
-            reader.close();
+            throw rejection(e, NOT_A_MESSAGE);
         }
     }
 
     /** Keeps our own fixed reasons; everything else a parser says may quote the input. */
-    private static XmlRejectedException rejection(Throwable failure) {
+    private static XmlRejectedException rejection(Throwable failure, String otherwise) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HardenedXmlInputFactory.ForbiddenConstructException forbidden) {
                 return new XmlRejectedException(forbidden.getMessage());
             }
         }
-        return new XmlRejectedException(NOT_WELL_FORMED);
+        return new XmlRejectedException(otherwise);
     }
 }

@@ -15,6 +15,7 @@ import io.wxgate.ops.LogContext;
 import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
+import io.wxgate.token.TokenUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -136,8 +137,11 @@ public class QueueRoutes extends RouteBuilder {
             return;
         }
         metrics.deadLetter("send");
-        Integer errcode = failure instanceof WeChatApiException w ? w.getErrcode() : null;
+        Integer errcode = failure instanceof WeChatApiException w ? Integer.valueOf(w.getErrcode())
+                : failure instanceof TokenUnavailableException ? Integer.valueOf(TokenUnavailableException.ERRCODE)
+                : null;
         String errmsg = failure instanceof WeChatApiException w ? w.getErrmsg()
+                : failure instanceof TokenUnavailableException ? failure.getMessage()
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         // Retries exhausted, a permanent errcode, an operator alert (also logged once at ERROR): all end here.
         LOG.warn("Failed after {} attempt(s): errcode {}, {}", attempts, errcode, errmsg);

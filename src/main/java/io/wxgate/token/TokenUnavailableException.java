@@ -6,6 +6,9 @@ package io.wxgate.token;
  */
 public class TokenUnavailableException extends RuntimeException {
 
+    /** How a send's status and the API report it: WeChat's own "system busy", which is retried the same way. */
+    public static final int ERRCODE = -1;
+
     public TokenUnavailableException(String reason) {
         super(reason, null, false, false);
     }

@@ -263,6 +263,29 @@ class ClusterTest {
     }
 
     @Test
+    @Order(4)
+    void aTokenFetchHeldByAnotherInstanceBeyondTheWaitIsAnsweredAsWeChatsBusy() {
+        // Another instance holds the cluster's token lock and has not stored a token yet.
+        String token = KEY_PREFIX + GatewayTest.APP_ID + ":token";
+        String lock = KEY_PREFIX + GatewayTest.APP_ID + ":token-lock";
+        String held = redis.opsForValue().get(token);
+        redis.delete(token);
+        redis.opsForValue().set(lock, "another-instance", Duration.ofSeconds(30));
+        try {
+            HttpResponse<String> answer = new ApiClient(portA, API_KEY).get("/api/v1/access-token");
+
+            assertThat(answer.statusCode()).isEqualTo(502);
+            assertThat(ApiClient.json(answer).get("errcode").asInt()).isEqualTo(-1);
+            assertThat(answer.body()).doesNotContain("internal error");
+        } finally {
+            redis.delete(lock);
+            if (held != null) {
+                redis.opsForValue().set(token, held);
+            }
+        }
+    }
+
+    @Test
     @Order(5)
     void anInstanceKilledMidQueueLeavesItsWorkToTheOtherNothingLostNothingSentTwice() {
         SIM.delay(TEMPLATE, Duration.ofMillis(100));

@@ -1,0 +1,92 @@
+package io.wxgate.callback;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where an inbound message whose processing failed is kept, and how it is replayed: one JSON file per message in
+ * the dead-letter folder, named after when it failed; a file moved into the folder's {@code replay/} runs through
+ * the routes again, and one that fails there is moved on to {@code replay-failed/}. The inbound routes write and
+ * replay the files, the API lists and replays them; both go through this class.
+ */
+public final class InboundDeadLetters {
+
+    private static final String SUFFIX = ".json";
+    private static final String REPLAY = "replay";
+    // The local time of day, as the files were always named; the id a letter is known by in the API.
+    private static final DateTimeFormatter FAILED_AT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+            .withZone(ZoneId.systemDefault());
+
+    /** A dead letter as the API shows it: its id and the message JSON, null if it could not be read. */
+    public record Letter(String id, String message) {
+    }
+
+    private final Path folder;
+    private final Clock clock;
+
+    public InboundDeadLetters(Path folder, Clock clock) {
+        this.folder = folder;
+        this.clock = clock;
+    }
+
+    /** The endpoint dead letters are written to, each under {@link #fileName}. */
+    String folderUri() {
+        return "file:" + folder;
+    }
+
+    /** The endpoint that replays what is moved into {@code replay/}. */
+    String replayUri() {
+        return "file:" + folder.resolve(REPLAY) + "?delete=true&moveFailed=../replay-failed"
+                // Polled at once: Camel reports the consumer (and so readiness) DOWN until its first poll.
+                + "&initialDelay=0";
+    }
+
+    String fileName(String exchangeId) {
+        return FAILED_AT.format(clock.instant()) + '-' + exchangeId + SUFFIX;
+    }
+
+    /** The letters waiting in the folder, oldest first. */
+    public List<Letter> list() throws IOException {
+        List<Letter> letters = new ArrayList<>();
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().forEach(f -> {
+                    String name = f.getFileName().toString();
+                    letters.add(new Letter(name.substring(0, name.length() - SUFFIX.length()), readQuietly(f)));
+                });
+            }
+        }
+        return letters;
+    }
+
+    /**
+     * Hands a letter to the replay folder.
+     *
+     * @return false when there is no letter with that id
+     */
+    public boolean replay(String id) throws IOException {
+        // Ids are file names: nothing that could step out of the folder.
+        Path letter = id.matches("[A-Za-z0-9._-]{1,120}") ? folder.resolve(id + SUFFIX) : null;
+        if (letter == null || !Files.exists(letter)) {
+            return false;
+        }
+        Path replayFolder = Files.createDirectories(folder.resolve(REPLAY));
+        Files.move(letter, replayFolder.resolve(letter.getFileName()));
+        return true;
+    }
+
+    private static String readQuietly(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
