@@ -3,6 +3,7 @@ package io.wxgate.api;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import io.wxgate.http.UnreadBody;
 import io.wxgate.message.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -27,23 +28,23 @@ final class BodyLimit extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         long declared = request.getLength();
         if (declared > maxBytes) {
-            refuse(response, callback, 413, "request body larger than " + maxBytes + " bytes");
+            refuse(request, response, callback, 413, "request body larger than " + maxBytes + " bytes");
             return true;
         }
         if (declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            refuse(response, callback, 411, "a request body needs a Content-Length (at most " + maxBytes + " bytes)");
+            refuse(request, response, callback, 411,
+                    "a request body needs a Content-Length (at most " + maxBytes + " bytes)");
             return true;
         }
         return super.handle(request, response, callback);
     }
 
-    private static void refuse(Response response, Callback callback, int status, String error) {
+    private static void refuse(Request request, Response response, Callback callback, int status, String error) {
         byte[] body = Json.MAPPER.createObjectNode().put("error", error).toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=UTF-8");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        // The unread body is not worth draining; the connection is closed after the answer.
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        response.write(true, ByteBuffer.wrap(body), callback);
+        response.write(true, ByteBuffer.wrap(body), UnreadBody.dropThen(request, callback));
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.wxgate.http.UnreadBody;
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -99,7 +100,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         String method = request.getMethod();
         if (!"GET".equals(method) && !"POST".equals(method)) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, POST");
-            refuse(response, callback, 405, "only GET and POST are answered here", arrival);
+            refuse(request, response, callback, 405, "only GET and POST are answered here", arrival);
             return true;
         }
         CallbackRequest read;
@@ -108,7 +109,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
                     request.getHeaders().get(HttpHeader.CONTENT_TYPE), request.getLength(),
                     Content.Source.asInputStream(request), maxBodyBytes, arrival);
         } catch (CallbackRejectedException e) {
-            refuse(response, callback, e.status(), e.getMessage(), arrival);
+            refuse(request, response, callback, e.status(), e.getMessage(), arrival);
             return true;
         }
         Exchange exchange = producer.getEndpoint().createExchange(ExchangePattern.InOut);
@@ -143,8 +144,10 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         write(response, callback, status, type, body);
     }
 
-    private void refuse(Response response, Callback callback, int status, String reason, long arrival) {
-        write(response, callback, status, TEXT, reason);
+    private void refuse(Request request, Response response, Callback callback, int status, String reason,
+            long arrival) {
+        // A refusal may leave the body unread (too large, a form): drop it first, or the close resets the answer.
+        write(response, UnreadBody.dropThen(request, callback), status, TEXT, reason);
         metrics.answered(status, Duration.ofNanos(System.nanoTime() - arrival));
     }
 

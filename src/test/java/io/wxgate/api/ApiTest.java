@@ -99,6 +99,12 @@ class ApiTest extends GatewayTest {
         assertThat(ApiClient.json(declared).get("error").asText()).contains("larger than");
         assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(411);
         assertThat(ApiClient.json(chunked).get("error").asText()).contains("Content-Length");
+        // The refusal reaches a client that is still sending its body: the connection is not reset under it.
+        for (int i = 0; i < 30; i++) {
+            assertThat(api.postChunked("/api/v1/template-messages", padded.getBytes(StandardCharsets.UTF_8))
+                    .statusCode()).isEqualTo(411);
+            assertThat(api.post("/api/v1/template-messages", padded).statusCode()).isEqualTo(413);
+        }
         assertThat(SIMULATOR.calls(TEMPLATE)).noneMatch(c -> c.body().contains(user));
         HttpResponse<String> next = api.post("/api/v1/template-messages", template(Samples.user()));
         assertThat(next.statusCode()).as("the port still serves after refusing").isEqualTo(202);

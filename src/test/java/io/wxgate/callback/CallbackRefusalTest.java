@@ -109,6 +109,10 @@ class CallbackRefusalTest extends GatewayTest {
 
         assertThat(answer.statusCode()).isEqualTo(413);
         assertThat(recorder.timesProcessed(msgId)).isZero();
+        // Every refusal reaches a client still sending its body: the connection is not reset under the answer.
+        for (int i = 0; i < 30; i++) {
+            assertThat(driver.send(d).statusCode()).isEqualTo(413);
+        }
     }
 
     @Test
