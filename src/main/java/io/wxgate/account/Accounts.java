@@ -39,6 +39,12 @@ public final class Accounts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
+    /**
+     * SPEC §3, §7: the header (routes, {@code direct:} sends) and JMS string property naming the account a message
+     * or a send belongs to; absent on a send means the default account.
+     */
+    public static final String APP_ID_HEADER = "WeChatAppId";
+
     /** The accounts in force at one moment. */
     public record Snapshot(Account defaultAccount, Map<String, Account> byAppId, Map<String, Account> byApiKey) {
 
