@@ -16,7 +16,7 @@ public class AccountsConfiguration {
     @Lazy(false)
     Accounts accounts(WeChatProperties wechat, GatewayProperties gateway, AccountsProperties settings) {
         Account defaultAccount = new Account(wechat.appId(), wechat.appSecret(), wechat.token(),
-                wechat.encodingAesKey(), "", wechat.callback().requireEncryption(), "");
+                wechat.encodingAesKey(), wechat.previousEncodingAesKey(), wechat.callback().requireEncryption(), "");
         return new Accounts(defaultAccount, Path.of(settings.file()), settings.pollInterval(), gateway.apiKey());
     }
 }

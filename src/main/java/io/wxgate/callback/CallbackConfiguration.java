@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatXml;
@@ -57,21 +58,24 @@ public class CallbackConfiguration {
     }
 
     @Bean
-    CallbackVerifier callbackVerifier(WeChatProperties settings, WeChatXml xml, NonceRegistry nonces, Clock clock) {
-        return new CallbackVerifier(settings, xml, nonces, clock);
+    CallbackVerifier callbackVerifier(WeChatProperties settings, WeChatXml xml, NonceRegistry nonces, Clock clock,
+            Accounts accounts) {
+        CallbackVerifier verifier = new CallbackVerifier(settings, xml, nonces, clock);
+        accounts.onChange(snapshot -> verifier.retainOnly(snapshot.byAppId().keySet()));
+        return verifier;
     }
 
     /** Started and stopped by the Jetty server it joins (CallbackRoutes), not by Spring. */
     @Bean(destroyMethod = "")
     CallbackFrontDoor wechatCallbackFrontDoor(CamelContext camel, GatewayProperties gateway, WeChatProperties settings,
-            GatewayMetrics metrics) {
-        return new CallbackFrontDoor(camel, gateway.httpPort(), settings.callback().path(),
+            Accounts accounts, GatewayMetrics metrics) {
+        return new CallbackFrontDoor(camel, gateway.httpPort(), settings.callback().path(), accounts,
                 settings.callback().maxBodySize().toBytes(), metrics);
     }
 
     @Bean
     InboundDeadLetters inboundDeadLetters(WeChatProperties settings, Clock clock) {
-        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock);
+        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock, settings.appId());
     }
 
     @Bean

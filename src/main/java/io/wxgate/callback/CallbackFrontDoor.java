@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.wxgate.account.Account;
+import io.wxgate.account.Accounts;
 import io.wxgate.http.UnreadBody;
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.AsyncProducer;
@@ -48,14 +50,19 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
     private final CamelContext camel;
     private final int port;
     private final String path;
+    private final String accountPaths;
+    private final Accounts accounts;
     private final long maxBodyBytes;
     private final GatewayMetrics metrics;
     private volatile AsyncProducer producer;
 
-    public CallbackFrontDoor(CamelContext camel, int port, String path, long maxBodyBytes, GatewayMetrics metrics) {
+    public CallbackFrontDoor(CamelContext camel, int port, String path, Accounts accounts, long maxBodyBytes,
+            GatewayMetrics metrics) {
         this.camel = camel;
         this.port = port;
         this.path = path;
+        this.accountPaths = path + "/";
+        this.accounts = accounts;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
     }
@@ -93,7 +100,18 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!path.equals(Request.getPathInContext(request))) {
+        String requested = Request.getPathInContext(request);
+        Account account;
+        if (path.equals(requested)) {
+            account = accounts.defaultAccount();
+        } else if (requested.startsWith(accountPaths)) {
+            // SPEC §7: /wechat/callback/{appId}, every account's own, the default account's too.
+            account = accounts.find(requested.substring(accountPaths.length())).orElse(null);
+            if (account == null) {
+                refuse(request, response, callback, 404, "no such official account", System.nanoTime());
+                return true;
+            }
+        } else {
             return super.handle(request, response, callback);
         }
         long arrival = System.nanoTime();
@@ -105,7 +123,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         }
         CallbackRequest read;
         try {
-            read = CallbackRequest.read(method, request.getHttpURI().getQuery(),
+            read = CallbackRequest.read(account, method, request.getHttpURI().getQuery(),
                     request.getHeaders().get(HttpHeader.CONTENT_TYPE), request.getLength(),
                     Content.Source.asInputStream(request), maxBodyBytes, arrival);
         } catch (CallbackRejectedException e) {

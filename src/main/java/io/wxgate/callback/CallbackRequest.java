@@ -8,16 +8,20 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.wxgate.account.Account;
+
 /**
  * What one callback request carried, read once and detached from the HTTP request, so that no request header
  * can travel further (SPEC §2: nothing echoed, nothing leaked downstream).
  *
+ * @param account     the official account the request is for (SPEC §7), as in force when it arrived
  * @param method      GET or POST
  * @param params      the query parameters WeChat signs and sends, decoded
  * @param body        the POST body as UTF-8 text, empty for GET
  * @param arrivalNanos when the request arrived, for the answer deadline
  */
-public record CallbackRequest(String method, Map<String, String> params, String body, long arrivalNanos) {
+public record CallbackRequest(Account account, String method, Map<String, String> params, String body,
+        long arrivalNanos) {
 
     public static final String PROPERTY = "WeChatCallbackRequest";
 
@@ -36,7 +40,7 @@ public record CallbackRequest(String method, Map<String, String> params, String 
      * @param rawQuery      the query string as sent (still percent-encoded), or null
      * @param declaredLength the Content-Length, or -1 when the body is chunked or absent
      */
-    static CallbackRequest read(String method, String rawQuery, String contentType, long declaredLength,
+    static CallbackRequest read(Account account, String method, String rawQuery, String contentType, long declaredLength,
             InputStream body, long maxBodyBytes, long arrivalNanos) {
         Map<String, String> params = parseQuery(rawQuery);
         String text = "";
@@ -51,7 +55,7 @@ public record CallbackRequest(String method, Map<String, String> params, String 
             }
             text = readBounded(body, declaredLength, maxBodyBytes);
         }
-        return new CallbackRequest(method, params, text, arrivalNanos);
+        return new CallbackRequest(account, method, params, text, arrivalNanos);
     }
 
     private static String readBounded(InputStream in, long declaredLength, long max) {

@@ -4,6 +4,7 @@ import javax.xml.stream.XMLStreamException;
 
 import com.fasterxml.jackson.core.JacksonException;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.message.XmlRejectedException;
@@ -24,12 +25,13 @@ import org.springframework.stereotype.Component;
 public class CallbackRoutes extends RouteBuilder {
 
     static final String VERIFIED = "WeChatVerified";
+    /** The cipher that opened a safe-mode message: the reply is sealed with the same key (SPEC §7, key change). */
+    private static final String SEALER = "WeChatSealer";
 
     private final CallbackVerifier verifier;
     private final WeChatXml xml;
     private final IdempotentRepository dedupeRepository;
     private final InboundDispatcher dispatcher;
-    private final DedupeKeys dedupeKeys;
     private final CallbackFrontDoor frontDoor;
 
     private final GatewayMetrics metrics;
@@ -43,7 +45,6 @@ public class CallbackRoutes extends RouteBuilder {
         this.xml = xml;
         this.dedupeRepository = dedupeRepository;
         this.dispatcher = dispatcher;
-        this.dedupeKeys = new DedupeKeys(settings.appId());
     }
 
     @Override
@@ -89,12 +90,16 @@ public class CallbackRoutes extends RouteBuilder {
                     .when(e -> "GET".equals(request(e).method()))
                         .process(e -> CallbackAnswer.text(e, 200, verifier.verifyEcho(request(e))))
                     .otherwise()
-                        .process(e -> e.getIn().setBody(verifier.openMessage(request(e))))
+                        .process(e -> {
+                            CallbackVerifier.Opened opened = verifier.openMessage(request(e));
+                            e.getIn().setBody(opened.xml());
+                            e.setProperty(SEALER, opened.sealer());
+                        })
                         .setProperty(VERIFIED, constant(true))
                         // The hardened reader refuses a DOCTYPE or an entity reference as it parses (WeChatXml).
                         .unmarshal(messageXml)
-                        .process(e -> e.setProperty(InboundDispatcher.DEDUPE_KEY,
-                                dedupeKeys.keyOf(e.getIn().getBody(WeChatMessage.class))))
+                        .process(e -> e.setProperty(InboundDispatcher.DEDUPE_KEY, DedupeKeys.keyOf(
+                                request(e).account().appId(), e.getIn().getBody(WeChatMessage.class))))
                         .idempotentConsumer(exchangeProperty(InboundDispatcher.DEDUPE_KEY), dedupeRepository)
                             .skipDuplicate(false)
                             .process(dispatcher)
@@ -110,7 +115,7 @@ public class CallbackRoutes extends RouteBuilder {
         if (reply == null || reply.isEmpty()) {
             CallbackAnswer.text(e, 200, CallbackAnswer.SUCCESS);
         } else if (request.encrypted()) {
-            CallbackAnswer.xml(e, verifier.seal(reply, request));
+            CallbackAnswer.xml(e, verifier.seal(reply, request, e.getProperty(SEALER, WeChatCipher.class)));
         } else {
             CallbackAnswer.xml(e, reply);
         }

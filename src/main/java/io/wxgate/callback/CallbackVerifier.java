@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.wxgate.account.Account;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.crypto.Signatures;
 import io.wxgate.crypto.WeChatCipher;
@@ -24,20 +27,29 @@ public final class CallbackVerifier {
     // One per thread: a MessageDigest is not thread-safe, and looking one up per callback costs more than hashing.
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(CallbackVerifier::newSha256);
 
-    private final String token;
-    private final WeChatCipher cipher;
-    private final boolean requireEncryption;
     private final long timestampWindowSeconds;
     private final WeChatXml xml;
     private final NonceRegistry nonces;
     private final Clock clock;
+    // An account's ciphers, made once per version of the account (a changed key in the accounts file makes new ones).
+    private final Map<String, Keys> keys = new ConcurrentHashMap<>();
 
+    /** A safe-mode message opened: its XML, and the cipher whose key it came with, which seals the reply. */
+    public record Opened(String xml, WeChatCipher sealer) {
+    }
+
+    private record Keys(Account account, WeChatCipher current, WeChatCipher previous) {
+
+        static Keys of(Account account) {
+            return new Keys(account,
+                    account.safeModeConfigured() ? new WeChatCipher(account.encodingAesKey(), account.appId()) : null,
+                    account.previousEncodingAesKey().isEmpty() ? null
+                            : new WeChatCipher(account.previousEncodingAesKey(), account.appId()));
+        }
+    }
+
+    /** Accounts, and with them their Token and keys, come with each request ({@link CallbackRequest#account()}). */
     public CallbackVerifier(WeChatProperties settings, WeChatXml xml, NonceRegistry nonces, Clock clock) {
-        this.token = settings.token();
-        this.cipher = settings.safeModeConfigured()
-                ? new WeChatCipher(settings.encodingAesKey(), settings.appId())
-                : null;
-        this.requireEncryption = settings.callback().requireEncryption() && cipher != null;
         this.timestampWindowSeconds = settings.callback().timestampWindow().toSeconds();
         this.xml = xml;
         this.nonces = nonces;
@@ -50,27 +62,32 @@ public final class CallbackVerifier {
         String timestamp = required(request, "timestamp");
         String nonce = required(request, "nonce");
         String echostr = required(request, "echostr");
-        checkSignature(signature, Signatures.sign(token, timestamp, nonce), "signature");
+        checkSignature(signature, Signatures.sign(request.account().token(), timestamp, nonce), "signature");
         checkFresh(timestamp);
         return echostr;
     }
 
-    /** POST: verifies the request and returns the message XML, decrypted in safe and compatible modes. */
-    public String openMessage(CallbackRequest request) {
+    /**
+     * POST: verifies the request and returns the message XML, decrypted in safe and compatible modes, with the
+     * cipher that opened it (null in plain mode).
+     */
+    public Opened openMessage(CallbackRequest request) {
         String timestamp = required(request, "timestamp");
         String nonce = required(request, "nonce");
+        Account account = request.account();
         if (request.encrypted()) {
-            return openEnvelope(request, timestamp, nonce);
+            return openEnvelope(request, account, timestamp, nonce);
         }
         String signature = required(request, "signature");
-        checkSignature(signature, Signatures.sign(token, timestamp, nonce), "signature");
+        checkSignature(signature, Signatures.sign(account.token(), timestamp, nonce), "signature");
         checkFresh(timestamp);
-        if (requireEncryption) {
+        if (account.requireEncryption() && account.safeModeConfigured()) {
             throw CallbackRejectedException.forbidden("plain-mode callbacks are refused: safe mode is required");
         }
         boolean fresh;
         try {
-            fresh = nonces.bind(timestamp + '|' + nonce, digest(request.body()));
+            // Per account: the same timestamp and nonce on two accounts are two requests.
+            fresh = nonces.bind(account.appId() + '|' + timestamp + '|' + nonce, digest(request.body()));
         } catch (RuntimeException e) {
             // The signature and timestamp already hold; with the shared store out of reach, losing the replay
             // guard for a moment is better than refusing WeChat (which would retry and alarm users).
@@ -80,12 +97,13 @@ public final class CallbackVerifier {
         if (!fresh) {
             throw CallbackRejectedException.forbidden("nonce already used with another body");
         }
-        return request.body();
+        return new Opened(request.body(), null);
     }
 
-    private String openEnvelope(CallbackRequest request, String timestamp, String nonce) {
+    private Opened openEnvelope(CallbackRequest request, Account account, String timestamp, String nonce) {
         String msgSignature = required(request, "msg_signature");
-        if (cipher == null) {
+        Keys ciphers = keysOf(account);
+        if (ciphers.current() == null) {
             throw CallbackRejectedException.badRequest("encrypted callbacks are not enabled");
         }
         WeChatMessage envelope = xml.parse(request.body());
@@ -94,11 +112,19 @@ public final class CallbackVerifier {
             throw CallbackRejectedException.badRequest("Encrypt element missing");
         }
         // msg_signature covers Encrypt, so unlike plain mode the body cannot be swapped under a valid query.
-        checkSignature(msgSignature, Signatures.sign(token, timestamp, nonce, encrypted), "msg_signature");
+        checkSignature(msgSignature, Signatures.sign(account.token(), timestamp, nonce, encrypted), "msg_signature");
         checkFresh(timestamp);
         try {
-            return cipher.decrypt(encrypted);
+            return new Opened(ciphers.current().decrypt(encrypted), ciphers.current());
         } catch (WeChatCryptoException e) {
+            if (ciphers.previous() != null) {
+                // A key change rolling out (SPEC §7): WeChat may still seal with the key being replaced.
+                try {
+                    return new Opened(ciphers.previous().decrypt(encrypted), ciphers.previous());
+                } catch (WeChatCryptoException ignored) {
+                    // Neither key opens it: what the current key found is the reason given.
+                }
+            }
             if (e.reason() == WeChatCryptoException.Reason.APPID_MISMATCH) {
                 throw CallbackRejectedException.forbidden("message is for another AppId");
             }
@@ -107,14 +133,29 @@ public final class CallbackVerifier {
     }
 
     /** The reply envelope of safe mode: encrypted, signed, with the request's timestamp and nonce (§4). */
-    public String seal(String replyXml, CallbackRequest request) {
+    public String seal(String replyXml, CallbackRequest request, WeChatCipher sealer) {
         String timestamp = request.param("timestamp");
         String nonce = request.param("nonce");
-        String encrypted = cipher.encrypt(replyXml);
-        String signature = Signatures.sign(token, timestamp, nonce, encrypted);
+        String encrypted = sealer.encrypt(replyXml);
+        String signature = Signatures.sign(request.account().token(), timestamp, nonce, encrypted);
         return "<xml><Encrypt><![CDATA[" + encrypted + "]]></Encrypt><MsgSignature><![CDATA[" + signature
                 + "]]></MsgSignature><TimeStamp>" + timestamp + "</TimeStamp><Nonce><![CDATA[" + nonce
                 + "]]></Nonce></xml>";
+    }
+
+    /** Drops the keys of accounts no longer in force (the accounts file changed). */
+    public void retainOnly(java.util.Set<String> appIds) {
+        keys.keySet().retainAll(appIds);
+    }
+
+    private Keys keysOf(Account account) {
+        Keys made = keys.get(account.appId());
+        if (made != null && made.account().equals(account)) {
+            return made;
+        }
+        Keys fresh = Keys.of(account);
+        keys.put(account.appId(), fresh);
+        return fresh;
     }
 
     private void checkSignature(String provided, String expected, String name) {

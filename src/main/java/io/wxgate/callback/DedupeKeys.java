@@ -9,13 +9,11 @@ import io.wxgate.message.WeChatMessage;
  */
 public final class DedupeKeys {
 
-    private final String appId;
-
-    public DedupeKeys(String appId) {
-        this.appId = appId;
+    private DedupeKeys() {
     }
 
-    public String keyOf(WeChatMessage m) {
+    /** Keys start with the account's AppId: the same MsgId on two accounts is two messages (SPEC §7). */
+    public static String keyOf(String appId, WeChatMessage m) {
         StringBuilder key = new StringBuilder(96).append(appId);
         if (m.getMsgId() != null && !m.getMsgId().isEmpty()) {
             return key.append("|m|").append(m.getMsgId()).toString();

@@ -24,16 +24,21 @@ public final class InboundDeadLetters {
     private static final DateTimeFormatter FAILED_AT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
             .withZone(ZoneId.systemDefault());
 
-    /** A dead letter as the API shows it: its id and the message JSON, null if it could not be read. */
-    public record Letter(String id, String message) {
+    /**
+     * A dead letter as the API shows it: its id, the account it came to (SPEC §7) and the message JSON, null if it
+     * could not be read.
+     */
+    public record Letter(String id, String appId, String message) {
     }
 
     private final Path folder;
     private final Clock clock;
+    private final String defaultAppId;
 
-    public InboundDeadLetters(Path folder, Clock clock) {
+    public InboundDeadLetters(Path folder, Clock clock, String defaultAppId) {
         this.folder = folder;
         this.clock = clock;
+        this.defaultAppId = defaultAppId;
     }
 
     /** The endpoint dead letters are written to, each under {@link #fileName}. */
@@ -48,8 +53,19 @@ public final class InboundDeadLetters {
                 + "&initialDelay=0";
     }
 
-    String fileName(String exchangeId) {
-        return FAILED_AT.format(clock.instant()) + '-' + exchangeId + SUFFIX;
+    /** {@code <when>-<exchange id>.<appId>.json}: the account is kept with the message, so a replay is its. */
+    String fileName(String exchangeId, String appId) {
+        return FAILED_AT.format(clock.instant()) + '-' + exchangeId + '.' + appId + SUFFIX;
+    }
+
+    /**
+     * The account a letter's file name names; the default account for a letter written before accounts were
+     * named (no AppId holds a dot, and the time and exchange id have none).
+     */
+    String appIdOf(String fileName) {
+        String base = fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
+        int dot = base.lastIndexOf('.');
+        return dot < 0 ? defaultAppId : base.substring(dot + 1);
     }
 
     /** The letters waiting in the folder, oldest first. */
@@ -59,7 +75,8 @@ public final class InboundDeadLetters {
             try (Stream<Path> files = Files.list(folder)) {
                 files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().forEach(f -> {
                     String name = f.getFileName().toString();
-                    letters.add(new Letter(name.substring(0, name.length() - SUFFIX.length()), readQuietly(f)));
+                    letters.add(new Letter(name.substring(0, name.length() - SUFFIX.length()),
+                            appIdOf(name), readQuietly(f)));
                 });
             }
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.message.Reply;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
@@ -70,11 +71,11 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
             owned.thenRun(() -> {
                 LOG.warn("Took over {}: the instance that claimed it stopped before answering",
                         InboundRoutes.logId(message, key));
-                start(key, message);
+                start(key, message, request.account().appId());
             });
         } else {
             metrics.callback(message.getMsgType(), message.getEvent());
-            start(key, message);
+            start(key, message, request.account().appId());
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
         first.copy()
@@ -104,33 +105,37 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         return false;
     }
 
-    private void start(String key, WeChatMessage message) {
+    private void start(String key, WeChatMessage message, String appId) {
         try {
-            workers.execute(() -> runRoutes(key, message));
+            workers.execute(() -> runRoutes(key, message, appId));
         } catch (RejectedExecutionException e) {
             LOG.error("Inbound workers saturated; message {} kept as a dead letter", key);
             producer.send(InboundRoutes.DEAD_LETTER, ex -> {
                 ex.getIn().setBody(message);
+                ex.setVariable(Accounts.APP_ID_HEADER, appId);
                 ex.setProperty(Exchange.EXCEPTION_CAUGHT, e);
             });
             replies.offer(key, "");
         }
     }
 
-    private void runRoutes(String key, WeChatMessage message) {
+    private void runRoutes(String key, WeChatMessage message, String appId) {
         // Workers are pooled: the scope closes here, before the worker takes the next message.
         try (LogContext context = LogContext.message(InboundRoutes.logId(message, key))) {
             if (LOG.isDebugEnabled()) {
                 String event = message.getEvent();
                 LOG.debug("Accepted {}{}", message.getMsgType(), event == null ? "" : " " + event);
             }
-            routeAndAnswer(key, message);
+            routeAndAnswer(key, message, appId);
         }
     }
 
-    private void routeAndAnswer(String key, WeChatMessage message) {
+    private void routeAndAnswer(String key, WeChatMessage message, String appId) {
         // InOnly: a route's to: jms:… or spring-rabbitmq:… must not wait for a reply (camel-notes §6).
-        Exchange done = producer.send(inbound(), ExchangePattern.InOnly, ex -> ex.getIn().setBody(message));
+        Exchange done = producer.send(inbound(), ExchangePattern.InOnly, ex -> {
+            ex.getIn().setBody(message);
+            ex.setVariable(Accounts.APP_ID_HEADER, appId);
+        });
         Reply reply = null;
         String answer = "";
         if (done.isFailed()) {
@@ -147,7 +152,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
             LOG.debug("Routes done, {}", reply == null ? "no reply" : reply.getClass().getSimpleName() + " reply");
         }
         if (reply != null && (answer.isEmpty() || !inTime)) {
-            handOverLate(reply, answer.isEmpty() ? "too-long" : "deadline", message);
+            handOverLate(reply, answer.isEmpty() ? "too-long" : "deadline", message, appId);
         }
     }
 
@@ -161,13 +166,15 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         return endpoint;
     }
 
-    private void handOverLate(Reply reply, String reason, WeChatMessage message) {
+    private void handOverLate(Reply reply, String reason, WeChatMessage message, String appId) {
         LOG.info("Reply goes out as a customer-service message ({})", reason);
         producer.send(InboundRoutes.LATE_REPLY, ex -> {
             ex.getIn().setBody(reply);
             ex.getIn().setHeader("WeChatFromUser", message.getFromUserName());
             ex.getIn().setHeader("WeChatToUser", message.getToUserName());
             ex.getIn().setHeader("WeChatLateReason", reason);
+            // The user is that account's follower: the customer-service message goes out with its token.
+            ex.getIn().setHeader(Accounts.APP_ID_HEADER, appId);
         });
     }
 }

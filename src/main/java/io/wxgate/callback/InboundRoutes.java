@@ -2,6 +2,7 @@ package io.wxgate.callback;
 
 import java.time.Clock;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
@@ -28,7 +29,7 @@ public class InboundRoutes extends RouteBuilder {
     private static final String LOG_NAME = InboundRoutes.class.getName();
 
     private final GatewayMetrics metrics;
-    private final DedupeKeys dedupeKeys;
+    private final String defaultAppId;
     private final PassiveReplies passiveReplies;
     private final InboundDeadLetters deadLetters;
 
@@ -36,7 +37,7 @@ public class InboundRoutes extends RouteBuilder {
             InboundDeadLetters deadLetters) {
         this.metrics = metrics;
         this.deadLetters = deadLetters;
-        this.dedupeKeys = new DedupeKeys(settings.appId());
+        this.defaultAppId = settings.appId();
         this.passiveReplies = new PassiveReplies(clock, ORIGINAL);
     }
 
@@ -48,7 +49,22 @@ public class InboundRoutes extends RouteBuilder {
     /** A log scope for routes entered with the message as body but without the dispatcher's scope around them. */
     private LogContextPolicy messageScope() {
         return LogContextPolicy.message(e -> e.getIn().getBody() instanceof WeChatMessage m
-                ? logId(m, dedupeKeys.keyOf(m)) : null);
+                ? logId(m, DedupeKeys.keyOf(appIdOf(e), m)) : null);
+    }
+
+    /**
+     * The account a message came to: set by the dispatcher (or a replay) as a variable, carried as the
+     * {@code WeChatAppId} header through the integrators' routes, known from the callback request before either.
+     */
+    private String appIdOf(Exchange e) {
+        String appId = e.getVariable(Accounts.APP_ID_HEADER, String.class);
+        if (appId == null) {
+            appId = e.getIn().getHeader(Accounts.APP_ID_HEADER, String.class);
+        }
+        if (appId == null && e.getProperty(CallbackRequest.PROPERTY) instanceof CallbackRequest request) {
+            appId = request.account().appId();
+        }
+        return appId != null ? appId : defaultAppId;
     }
 
     @Override
@@ -60,7 +76,7 @@ public class InboundRoutes extends RouteBuilder {
                 .doTry()
                     // SPEC §3: exactly these headers and no others reach the integrators' routes.
                     .removeHeaders("*")
-                    .process(InboundRoutes::describe)
+                    .process(this::describe)
                     .filter(e -> "TEMPLATESENDJOBFINISH".equals(e.getIn().getBody(WeChatMessage.class).getEvent()))
                         .bean(DeliveryReports.class, "report")
                     .endDoTry()
@@ -80,13 +96,16 @@ public class InboundRoutes extends RouteBuilder {
                             + "replay: ${exception.message}")
                     .process(e -> metrics.deadLetter("inbound"))
                     .marshal().json(JsonLibrary.Jackson)
-                    .process(e -> e.getIn().setHeader(Exchange.FILE_NAME, deadLetters.fileName(e.getExchangeId())))
+                    .process(e -> e.getIn().setHeader(Exchange.FILE_NAME,
+                            deadLetters.fileName(e.getExchangeId(), appIdOf(e))))
                     .to(deadLetters.folderUri())
                 .end();
 
         // Replay: move a dead letter into the replay folder; it runs through the routes again (not deduped).
         from(deadLetters.replayUri()).routeId("wechat-inbound-replay")
                 .unmarshal().json(JsonLibrary.Jackson, WeChatMessage.class)
+                .process(e -> e.setVariable(Accounts.APP_ID_HEADER,
+                        deadLetters.appIdOf(e.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class))))
                 .policy(messageScope())
                     .log(LoggingLevel.INFO, LOG_NAME, "Replaying the dead letter ${header.CamelFileName}")
                     .to(INBOUND)
@@ -96,9 +115,10 @@ public class InboundRoutes extends RouteBuilder {
                 .to("{{wechat.inbound.late-reply-uri}}");
     }
 
-    private static void describe(Exchange exchange) {
+    private void describe(Exchange exchange) {
         WeChatMessage m = exchange.getIn().getBody(WeChatMessage.class);
         var in = exchange.getIn();
+        in.setHeader(Accounts.APP_ID_HEADER, appIdOf(exchange));
         setIfPresent(in, "WeChatMsgType", m.getMsgType());
         setIfPresent(in, "WeChatEvent", m.getEvent());
         setIfPresent(in, "WeChatEventKey", m.getEventKey());

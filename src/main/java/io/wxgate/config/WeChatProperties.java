@@ -18,6 +18,7 @@ public record WeChatProperties(
         String appSecret,
         String token,
         String encodingAesKey,
+        String previousEncodingAesKey,
         String apiBaseUrl,
         Callback callback,
         Inbound inbound) {
@@ -32,6 +33,18 @@ public record WeChatProperties(
             throw new IllegalArgumentException("wechat.encoding-aes-key (WECHAT_ENCODING_AES_KEY) must be exactly 43 "
                     + "characters of [A-Za-z0-9], or empty for plain mode only; got " + encodingAesKey.length()
                     + " characters");
+        }
+        previousEncodingAesKey = previousEncodingAesKey == null ? "" : previousEncodingAesKey.trim();
+        if (!previousEncodingAesKey.isEmpty()) {
+            if (!previousEncodingAesKey.matches("[A-Za-z0-9]{43}")) {
+                throw new IllegalArgumentException("wechat.previous-encoding-aes-key (WECHAT_PREVIOUS_ENCODING_AES_KEY) "
+                        + "must be exactly 43 characters of [A-Za-z0-9], or empty; got "
+                        + previousEncodingAesKey.length() + " characters");
+            }
+            if (encodingAesKey.isEmpty()) {
+                throw new IllegalArgumentException("wechat.previous-encoding-aes-key (WECHAT_PREVIOUS_ENCODING_AES_KEY) "
+                        + "needs wechat.encoding-aes-key, the key that replaces it");
+            }
         }
         apiBaseUrls(apiBaseUrl);
         if (callback == null) {
@@ -81,7 +94,8 @@ public record WeChatProperties(
 
     @Override
     public String toString() {
-        return "WeChatProperties[appId=" + appId + ", safeMode=" + safeModeConfigured() + ", apiBaseUrl=" + apiBaseUrl
+        return "WeChatProperties[appId=" + appId + ", safeMode=" + safeModeConfigured() + ", keyChange="
+                + !previousEncodingAesKey.isEmpty() + ", apiBaseUrl=" + apiBaseUrl
                 + ", callback=" + callback + ", inbound=" + inbound + "]";
     }
 

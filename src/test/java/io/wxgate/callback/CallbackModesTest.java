@@ -68,8 +68,8 @@ class CallbackModesTest extends GatewayTest {
 
         driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-headers", "echo", msgId)));
 
-        assertThat(recorder.headersSeenBy(msgId)).containsExactlyInAnyOrder("WeChatMsgType", "WeChatFromUser",
-                "WeChatToUser", "WeChatMsgId", "WeChatCreateTime", "WeChatContent");
+        assertThat(recorder.headersSeenBy(msgId)).containsExactlyInAnyOrder("WeChatAppId", "WeChatMsgType",
+                "WeChatFromUser", "WeChatToUser", "WeChatMsgId", "WeChatCreateTime", "WeChatContent");
     }
 
     @Test

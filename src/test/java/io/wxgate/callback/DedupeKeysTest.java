@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 class DedupeKeysTest {
 
-    private final DedupeKeys keys = new DedupeKeys("wxapp");
 
     private static WeChatMessage event(String event, String key, String templateMsgId) {
         WeChatMessage m = new WeChatMessage();
@@ -26,20 +25,20 @@ class DedupeKeysTest {
         m.setMsgId("6054768590064713728");
         m.setFromUserName("o-user");
 
-        assertThat(keys.keyOf(m)).isEqualTo("wxapp|m|6054768590064713728");
-        assertThat(new DedupeKeys("wxother").keyOf(m)).isNotEqualTo(keys.keyOf(m));
+        assertThat(DedupeKeys.keyOf("wxapp", m)).isEqualTo("wxapp|m|6054768590064713728");
+        assertThat(DedupeKeys.keyOf("wxother", m)).isNotEqualTo(DedupeKeys.keyOf("wxapp", m));
     }
 
     @Test
     void differentEventsInOneSecondGetDifferentKeys() {
-        assertThat(keys.keyOf(event("CLICK", "A", null))).isNotEqualTo(keys.keyOf(event("VIEW", "A", null)));
-        assertThat(keys.keyOf(event("CLICK", "A", null))).isNotEqualTo(keys.keyOf(event("CLICK", "B", null)));
-        assertThat(keys.keyOf(event("TEMPLATESENDJOBFINISH", null, "1")))
-                .isNotEqualTo(keys.keyOf(event("TEMPLATESENDJOBFINISH", null, "2")));
+        assertThat(DedupeKeys.keyOf("wxapp", event("CLICK", "A", null))).isNotEqualTo(DedupeKeys.keyOf("wxapp", event("VIEW", "A", null)));
+        assertThat(DedupeKeys.keyOf("wxapp", event("CLICK", "A", null))).isNotEqualTo(DedupeKeys.keyOf("wxapp", event("CLICK", "B", null)));
+        assertThat(DedupeKeys.keyOf("wxapp", event("TEMPLATESENDJOBFINISH", null, "1")))
+                .isNotEqualTo(DedupeKeys.keyOf("wxapp", event("TEMPLATESENDJOBFINISH", null, "2")));
     }
 
     @Test
     void theSameEventAgainGetsTheSameKey() {
-        assertThat(keys.keyOf(event("subscribe", null, null))).isEqualTo(keys.keyOf(event("subscribe", null, null)));
+        assertThat(DedupeKeys.keyOf("wxapp", event("subscribe", null, null))).isEqualTo(DedupeKeys.keyOf("wxapp", event("subscribe", null, null)));
     }
 }

@@ -17,7 +17,7 @@ class WeChatPropertiesTest {
             "direct:z", "target/dl", 4, 100);
 
     private static WeChatProperties with(String aesKey, String baseUrl, WeChatProperties.Callback callback) {
-        return new WeChatProperties("wxapp", "s3cret-value", "tok", aesKey, baseUrl, callback, INBOUND);
+        return new WeChatProperties("wxapp", "s3cret-value", "tok", aesKey, "", baseUrl, callback, INBOUND);
     }
 
     @Test
