@@ -57,6 +57,8 @@ public final class Bench {
         List<String> gatewayArgs = new ArrayList<>();
         String only = "";
         String scenarios = "";
+        /** Further official accounts in an accounts file; the callbacks then go to the last one's own path. */
+        int accounts;
         String commit = "";
         String command = "bench/run.sh";
 
@@ -105,6 +107,7 @@ public final class Bench {
                     case "--profile-settings" -> o.profileSettings = v;
                     case "--only" -> o.only = v;
                     case "--scenarios" -> o.scenarios = v;
+                    case "--accounts" -> o.accounts = Integer.parseInt(v);
                     case "--root" -> o.root = Path.of(v);
                     case "--results" -> o.results = Path.of(v);
                     case "--work" -> o.work = Path.of(v);
@@ -132,6 +135,33 @@ public final class Bench {
         boolean runs(String group) {
             return only.isEmpty() || Arrays.asList(only.split(",")).contains(group);
         }
+    }
+
+    static String accountAppId(int i) {
+        return String.format(Locale.ROOT, "wxbenchacct%06d", i);
+    }
+
+    static String accountToken(int i) {
+        return "bench-token-" + i;
+    }
+
+    /** 43 characters of [A-Za-z0-9], different for every account. */
+    static String accountAesKey(int i) {
+        String digits = String.format(Locale.ROOT, "%010d", i);
+        return AES_KEY.substring(0, 43 - digits.length()) + digits;
+    }
+
+    /** Accounts 1..n, each with its own secret, Token, EncodingAESKey and API key, as SPEC §7 writes them. */
+    static String accountsFile(int n) {
+        StringBuilder yaml = new StringBuilder(n * 220);
+        for (int i = 1; i <= n; i++) {
+            yaml.append("- app-id: ").append(accountAppId(i))
+                    .append("\n  app-secret: bench-secret-").append(i)
+                    .append("\n  token: ").append(accountToken(i))
+                    .append("\n  encoding-aes-key: ").append(accountAesKey(i))
+                    .append("\n  api-key: bench-account-key-").append(i).append('\n');
+        }
+        return yaml.toString();
     }
 
     public static void main(String[] args) throws Exception {
@@ -162,8 +192,17 @@ public final class Bench {
         // Spring Boot's own server (the management port: health, metrics) on a free port, not 8081.
         settings.put("server.port", "0");
 
+        Callbacks callbacks = new Callbacks(HOST, 0, "/wechat/callback", TOKEN, APP_ID, AES_KEY);
+        if (o.accounts > 0) {
+            Path file = runDir.resolve("accounts.yaml");
+            Files.writeString(file, accountsFile(o.accounts));
+            settings.put("wechat.accounts.file", file.toAbsolutePath().toString());
+            String last = accountAppId(o.accounts);
+            callbacks = new Callbacks(HOST, 0, "/wechat/callback/" + last, accountToken(o.accounts), last,
+                    accountAesKey(o.accounts));
+            log("accounts: " + o.accounts + " further accounts in " + file + "; callbacks go to " + last);
+        }
         quietMachine(o.waitQuiet);
-        Callbacks callbacks = new Callbacks(HOST, 0, TOKEN, APP_ID, AES_KEY);
         callbacks.selfTest();
 
         Gateway.Launch classpath = Gateway.Launch.classpath(o.gatewayClasspath);

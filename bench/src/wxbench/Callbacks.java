@@ -31,6 +31,8 @@ final class Callbacks {
 
     private final String host;
     private final int port;
+    /** /wechat/callback, or /wechat/callback/{appId} for an account of the accounts file (--accounts). */
+    private final String path;
     private final String token;
     private final String appId;
     private final SecretKeySpec key;
@@ -42,9 +44,10 @@ final class Callbacks {
     /** The Content of the keyword reply, learnt from the gateway once (see {@link #calibrate}). */
     volatile String expectedReply;
 
-    Callbacks(String host, int port, String token, String appId, String encodingAesKey) {
+    Callbacks(String host, int port, String path, String token, String appId, String encodingAesKey) {
         this.host = host;
         this.port = port;
+        this.path = path;
         this.token = token;
         this.appId = appId;
         byte[] k = Base64.getDecoder().decode(encodingAesKey + "=");
@@ -57,7 +60,7 @@ final class Callbacks {
 
     /** The same account's callbacks, sent to another port. */
     Callbacks at(int otherPort) {
-        Callbacks c = new Callbacks(host, otherPort, token, appId, encodingAesKey);
+        Callbacks c = new Callbacks(host, otherPort, path, token, appId, encodingAesKey);
         c.expectedReply = expectedReply;
         return c;
     }
@@ -77,24 +80,24 @@ final class Callbacks {
     /** A signed callback request, encrypted when safe (random16 seeds the packet's random prefix). */
     byte[] request(boolean safe, String messageXml, String from, String timestamp, String nonce, long random16Seed) {
         String signature = Signatures.sign(token, timestamp, nonce);
-        StringBuilder path = new StringBuilder(200).append("/wechat/callback?signature=").append(signature)
+        StringBuilder uri = new StringBuilder(200).append(path).append("?signature=").append(signature)
                 .append("&timestamp=").append(timestamp).append("&nonce=").append(nonce).append("&openid=").append(from);
         byte[] body;
         if (safe) {
             String encrypted = encrypt(messageXml, random16Seed);
-            path.append("&encrypt_type=aes&msg_signature=").append(Signatures.sign(token, timestamp, nonce, encrypted));
+            uri.append("&encrypt_type=aes&msg_signature=").append(Signatures.sign(token, timestamp, nonce, encrypted));
             body = ("<xml><ToUserName><![CDATA[" + ACCOUNT + "]]></ToUserName><Encrypt><![CDATA[" + encrypted
                     + "]]></Encrypt></xml>").getBytes(StandardCharsets.UTF_8);
         } else {
             body = messageXml.getBytes(StandardCharsets.UTF_8);
         }
-        return RawHttp.request("POST", path.toString(), host + ":" + port, "text/xml", null, body);
+        return RawHttp.request("POST", uri.toString(), host + ":" + port, "text/xml", null, body);
     }
 
     byte[] echoRequest(String echostr) {
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         String nonce = Long.toString(IDS.incrementAndGet());
-        return RawHttp.request("GET", "/wechat/callback?signature=" + Signatures.sign(token, ts, nonce) + "&timestamp="
+        return RawHttp.request("GET", path + "?signature=" + Signatures.sign(token, ts, nonce) + "&timestamp="
                 + ts + "&nonce=" + nonce + "&echostr=" + echostr, host + ":" + port, null, null, null);
     }
 

@@ -54,6 +54,10 @@ final class Report {
                 System.getProperty("java.version"), o.gatewayJvm.isEmpty() ? "none (JVM defaults)"
                         : "`" + String.join(" ", o.gatewayJvm) + "`",
                 o.gatewayArgs.isEmpty() ? "" : ", and `" + String.join(" ", o.gatewayArgs) + "`"));
+        s.append(o.accounts == 0 ? "- official accounts: the default account only; callbacks to /wechat/callback\n"
+                : f("- official accounts: the default account and %d from an accounts file; callbacks to the last "
+                        + "one's /wechat/callback/%s (its own Token and EncodingAESKey)%n", o.accounts,
+                        Bench.accountAppId(o.accounts)));
         if (callbacks.isEmpty() && storms.isEmpty()) {
             s.append(f("- load: generator in one JVM on the same cores (also hosting the WeChat API simulator), %d "
                     + "connections, closed loop, HTTP/1.1 keep-alive, plain blocking sockets%n%n", o.connections));
