@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import io.wxgate.account.Accounts;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.message.WeChatMessageConversions;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.store.ExpiringIdempotentRepository;
@@ -15,6 +16,7 @@ import io.wxgate.store.LocalFirstReplyStore;
 import io.wxgate.store.LocalNonceRegistry;
 import io.wxgate.store.NonceRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.IdempotentRepository;
@@ -27,6 +29,22 @@ import org.springframework.context.annotation.Profile;
 /** The callback's parts. Stores default to this JVM; cluster mode (ClusterConfiguration) shares them in Redis. */
 @Configuration(proxyBeanMethods = false)
 public class CallbackConfiguration {
+
+    /** Routes may hand the message to any endpoint: it becomes its JSON where text, bytes or a stream is needed. */
+    @Bean
+    CamelContextConfiguration wechatMessageConversions() {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                WeChatMessageConversions.register(camel.getTypeConverterRegistry());
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // nothing to do once started
+            }
+        };
+    }
 
     @Bean
     @ConditionalOnMissingBean

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import io.wxgate.simulator.WeChatApiSimulator;
 import io.wxgate.testkit.CallbackDriver.Mode;
+import io.wxgate.testkit.DownstreamServer;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,22 @@ class CallbackResilienceTest extends GatewayTest {
         assertThat(answer.body()).contains("called downstream");
         assertThat(answer.headers().map().keySet()).allSatisfy(h -> assertThat(h.toLowerCase())
                 .isIn("content-type", "content-length", "date", "connection", "transfer-encoding"));
+    }
+
+    @Test
+    void aRoutePostingTheMessageAsItIsSendsItsJsonAndNoWeChatParameters() throws Exception {
+        String msgId = Samples.newMsgId();
+
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-as-is", "post-as-is", msgId)));
+
+        assertThat(answer.body()).contains("posted as is");
+        DownstreamServer.Received posted = DOWNSTREAM.received().stream()
+                .filter(r -> r.body().contains(msgId)).findFirst().orElseThrow();
+        var json = io.wxgate.message.Json.MAPPER.readTree(posted.body());
+        assertThat(json.path("MsgId").asText()).isEqualTo(msgId);
+        assertThat(json.path("FromUserName").asText()).isEqualTo("o-as-is");
+        assertThat(json.path("Content").asText()).isEqualTo("post-as-is");
+        assertThat(posted.body()).doesNotContain("signature", "nonce", TOKEN);
     }
 
     @Test

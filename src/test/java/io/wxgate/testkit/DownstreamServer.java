@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -11,16 +13,25 @@ import com.sun.net.httpserver.HttpServer;
 public final class DownstreamServer {
 
     private final HttpServer server;
+    private final List<Received> received;
 
-    private DownstreamServer(HttpServer server) {
+    /** A request the service got: its path, Content-Type and body. */
+    public record Received(String path, String contentType, String body) {
+    }
+
+    private DownstreamServer(HttpServer server, List<Received> received) {
         this.server = server;
+        this.received = received;
     }
 
     public static DownstreamServer start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            List<Received> received = new CopyOnWriteArrayList<>();
             server.createContext("/created", exchange -> {
-                exchange.getRequestBody().readAllBytes();
+                received.add(new Received(exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("Content-Type"),
+                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
                 byte[] body = "{\"created\":true}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("X-Downstream", "leaked");
                 exchange.getResponseHeaders().add("Set-Cookie", "downstream=1");
@@ -32,10 +43,14 @@ public final class DownstreamServer {
                 }
             });
             server.start();
-            return new DownstreamServer(server);
+            return new DownstreamServer(server, received);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
     }
 
     public int port() {
