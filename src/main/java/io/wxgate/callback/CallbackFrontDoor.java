@@ -148,7 +148,8 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
             long arrival) {
         // A refusal may leave the body unread (too large, a form): drop it first, or the close resets the answer.
         write(response, UnreadBody.dropThen(request, callback), status, TEXT, reason);
-        metrics.answered(status, Duration.ofNanos(System.nanoTime() - arrival));
+        // Refused before any account is known: counted for the default account.
+        metrics.answered(null, status, Duration.ofNanos(System.nanoTime() - arrival));
     }
 
     private static void write(Response response, Callback callback, int status, String type, String body) {

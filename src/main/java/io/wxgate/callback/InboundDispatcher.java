@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.wxgate.message.Reply;
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContext;
 import io.wxgate.store.FirstReplyStore;
@@ -63,7 +64,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         // unanswered and this retry took the lapsed claim over (SPEC §6); it then processes it as the first would.
         CompletableFuture<Void> owned = retry ? replies.takeOver(key) : FIRST_DELIVERY;
         if (retry) {
-            metrics.duplicate();
+            metrics.duplicate(exchange.getIn().getHeader(Accounts.APP_ID_HEADER, String.class));
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Retry of {}: answered with the first delivery's reply", InboundRoutes.logId(message, key));
             }
@@ -73,7 +74,8 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
                 start(key, message);
             });
         } else {
-            metrics.callback(message.getMsgType(), message.getEvent());
+            metrics.callback(exchange.getIn().getHeader(Accounts.APP_ID_HEADER, String.class), message.getMsgType(),
+                    message.getEvent());
             start(key, message);
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
@@ -88,7 +90,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
                         if (failure != null) {
                             if (owner && replies.offer(key, "")) {
                                 // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
-                                metrics.deadlineHit();
+                                metrics.deadlineHit(exchange.getIn().getHeader(Accounts.APP_ID_HEADER, String.class));
                             }
                             answer = first.getNow("");
                         }
