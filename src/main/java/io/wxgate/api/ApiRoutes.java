@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,54 +115,22 @@ public class ApiRoutes extends RouteBuilder {
 
         interceptFrom().process(this::authorize);
 
-        // The same routes serve both forms of a path; authorize() has put the account the path names in TARGET.
-        // The REST DSL takes each direct: endpoint once, so an account's path reaches its route through its own.
+        // Both forms of a path run the same steps; authorize() has put the account the path names in TARGET. The
+        // REST DSL inlines the route behind each verb, so each form has its own copy: "api-…" and "api-account-…".
         var v1 = rest("/api/v1");
         for (String base : new String[] {"", "/accounts/{appId}"}) {
-            String via = base.isEmpty() ? "direct:api-" : "direct:api-account-";
+            String via = base.isEmpty() ? "api-" : "api-account-";
             for (SendApi api : SendApi.values()) {
-                v1.post(base + "/" + api.resource()).to(via + "queue-" + api.key())
-                        .get(base + "/" + api.resource() + "/{id}").to(via + "status-" + api.key());
+                v1.post(base + "/" + api.resource()).to("direct:" + via + "queue-" + api.key())
+                        .get(base + "/" + api.resource() + "/{id}").to("direct:" + via + "status-" + api.key());
             }
-            v1.get(base + "/access-token").to(via + "access-token")
-                    .get(base + "/alerts").to(via + "alerts")
-                    .delete(base + "/alerts/{errcode}").to(via + "alert-clear");
+            v1.get(base + "/access-token").to("direct:" + via + "access-token")
+                    .get(base + "/alerts").to("direct:" + via + "alerts")
+                    .delete(base + "/alerts/{errcode}").to("direct:" + via + "alert-clear");
+            accountRoutes(via);
         }
         v1.get("/dead-letters").to("direct:api-dead-letters")
                 .post("/dead-letters/{id}/replay").to("direct:api-replay");
-        List<String> perAccount = new ArrayList<>(List.of("access-token", "alerts", "alert-clear"));
-        for (SendApi api : SendApi.values()) {
-            perAccount.add("queue-" + api.key());
-            perAccount.add("status-" + api.key());
-        }
-        for (String name : perAccount) {
-            from("direct:api-account-" + name).routeId("api-account-" + name).to("direct:api-" + name);
-        }
-
-        for (SendApi api : SendApi.values()) {
-            from("direct:api-queue-" + api.key()).routeId("api-queue-" + api.key())
-                    .process(e -> accept(e, api))
-                    .to(ExchangePattern.InOnly, queues.produceUri(api))
-                    .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
-                            .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
-
-            from("direct:api-status-" + api.key()).routeId("api-status-" + api.key())
-                    .process(e -> {
-                        String id = e.getIn().getHeader("id", String.class);
-                        SendRecord record = store.find(id).filter(r -> api.key().equals(r.api()))
-                                .filter(r -> visible(e, r.appid()))
-                                .orElseThrow(() -> new ApiRejection(404, "no such " + api.key() + " message", null));
-                        ApiAnswer.json(e, 200, ApiAnswer.status(record));
-                    });
-        }
-
-        from("direct:api-access-token").routeId("api-access-token")
-                .process(e -> {
-                    AccessToken token = tokens.of(actingAccount(e)).current();
-                    long left = Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toSeconds());
-                    ApiAnswer.json(e, 200, JSON.createObjectNode().put("access_token", token.value())
-                            .put("expires_in", left));
-                });
 
         from("direct:api-dead-letters").routeId("api-dead-letters")
                 .process(this::listDeadLetters);
@@ -181,9 +147,37 @@ public class ApiRoutes extends RouteBuilder {
                 .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                         .put("id", e.getVariable("replayId", String.class))
                         .put("status", e.getVariable("replayStatus", String.class))));
+    }
+
+    /** The routes of the paths both of the default account and under each account's; ids start with {@code via}. */
+    private void accountRoutes(String via) {
+        for (SendApi api : SendApi.values()) {
+            from("direct:" + via + "queue-" + api.key()).routeId(via + "queue-" + api.key())
+                    .process(e -> accept(e, api))
+                    .to(ExchangePattern.InOnly, queues.produceUri(api))
+                    .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
+                            .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
+
+            from("direct:" + via + "status-" + api.key()).routeId(via + "status-" + api.key())
+                    .process(e -> {
+                        String id = e.getIn().getHeader("id", String.class);
+                        SendRecord record = store.find(id).filter(r -> api.key().equals(r.api()))
+                                .filter(r -> visible(e, r.appid()))
+                                .orElseThrow(() -> new ApiRejection(404, "no such " + api.key() + " message", null));
+                        ApiAnswer.json(e, 200, ApiAnswer.status(record));
+                    });
+        }
+
+        from("direct:" + via + "access-token").routeId(via + "access-token")
+                .process(e -> {
+                    AccessToken token = tokens.of(actingAccount(e)).current();
+                    long left = Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toSeconds());
+                    ApiAnswer.json(e, 200, JSON.createObjectNode().put("access_token", token.value())
+                            .put("expires_in", left));
+                });
 
         // The operator alerts that health shows (SPEC §4), for the operator who fixed their cause.
-        from("direct:api-alerts").routeId("api-alerts")
+        from("direct:" + via + "alerts").routeId(via + "alerts")
                 .process(e -> {
                     ObjectNode body = JSON.createObjectNode();
                     ArrayNode list = body.putArray("alerts");
@@ -192,7 +186,7 @@ public class ApiRoutes extends RouteBuilder {
                     ApiAnswer.json(e, 200, body);
                 });
 
-        from("direct:api-alert-clear").routeId("api-alert-clear")
+        from("direct:" + via + "alert-clear").routeId(via + "alert-clear")
                 .process(e -> {
                     String appId = actingAccount(e).appId();
                     String errcode = e.getIn().getHeader("errcode", String.class);

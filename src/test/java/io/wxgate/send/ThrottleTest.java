@@ -59,4 +59,35 @@ class ThrottleTest extends GatewayTest {
         assertThat(busiest).isLessThanOrEqualTo(SUBSCRIBE_RATE + 1);
         assertThat(Duration.between(at.get(0), at.get(at.size() - 1))).isGreaterThan(Duration.ofMillis(1500));
     }
+
+    @Test
+    void eachAccountHasAThrottleOfItsOwn() {
+        resetWeChat();
+        // Let the previous test's period run out, so each account starts with its whole rate.
+        try {
+            Thread.sleep(1200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ExecutorService callers = Executors.newFixedThreadPool(SUBSCRIBE_RATE * 2);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < SUBSCRIBE_RATE * 2; i++) {
+                String user = Samples.user();
+                SIMULATOR.grantSubscribe(user, "tmpl-sub", 1);
+                String json = "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-sub\",\"data\":{\"thing1\":{\"value\":\"x\"}}}";
+                String appId = i % 2 == 0 ? APP_ID : SECOND_APP_ID;
+                all.add(CompletableFuture.runAsync(() -> producer.requestBodyAndHeader("direct:wechat-send-subscribe",
+                        json, io.wxgate.account.Accounts.APP_ID_HEADER, appId), callers));
+            }
+            all.forEach(CompletableFuture::join);
+        } finally {
+            callers.shutdown();
+        }
+
+        // Each account sent its rate: together twice the rate within one period, which one shared throttle would not let by.
+        List<Instant> at = SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.at()).sorted().toList();
+        assertThat(at).hasSize(SUBSCRIBE_RATE * 2);
+        assertThat(Duration.between(at.get(0), at.get(at.size() - 1))).isLessThan(Duration.ofMillis(800));
+    }
 }
