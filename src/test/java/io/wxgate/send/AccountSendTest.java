@@ -2,15 +2,19 @@ package io.wxgate.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.wxgate.account.Accounts;
 import io.wxgate.account.UnknownAccountException;
+import io.wxgate.message.Reply;
 import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.simulator.WeChatApiSimulator.Delivery;
 import io.wxgate.testkit.GatewayTest;
@@ -114,5 +118,19 @@ class AccountSendTest extends GatewayTest {
         } finally {
             alerts.clear(SECOND_APP_ID, 40164);
         }
+    }
+
+    @Test
+    void aLateReplyIsSentForTheAccountTheMessageCameTo() {
+        String user = Samples.user();
+        SIMULATOR.userInteracted(user);
+
+        producer.sendBodyAndHeaders("direct:wechat-reply-as-custom", new Reply.Text("late, but here"),
+                Map.of("WeChatFromUser", user, Accounts.APP_ID_HEADER, SECOND_APP_ID));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> SIMULATOR.deliveries("custom").stream()
+                .anyMatch(d -> user.equals(d.touser())));
+        assertThat(SIMULATOR.deliveries("custom")).singleElement()
+                .satisfies(d -> assertThat(d.appId()).isEqualTo(SECOND_APP_ID));
     }
 }
