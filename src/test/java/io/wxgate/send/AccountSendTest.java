@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.util.ArrayList;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -132,5 +133,29 @@ class AccountSendTest extends GatewayTest {
                 .anyMatch(d -> user.equals(d.touser())));
         assertThat(SIMULATOR.deliveries("custom")).singleElement()
                 .satisfies(d -> assertThat(d.appId()).isEqualTo(SECOND_APP_ID));
+    }
+
+    @Test
+    void aChangedAppSecretDropsTheTokenFetchedWithTheOldOne() throws Exception {
+        String file = Files.readString(ACCOUNTS_FILE);
+        send(SECOND_APP_ID, Samples.user());
+        try {
+            // WeChat knows the old AppSecret only: a token fetched with the new one is refused (40125).
+            Files.writeString(ACCOUNTS_FILE, file.replace(SECOND_SECRET, "a-secret-wechat-does-not-know"));
+
+            Throwable refused = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> catchThrowable(() -> send(SECOND_APP_ID, Samples.user())), t -> t != null);
+
+            assertThat(refused.getCause()).isInstanceOf(OperatorAlertException.class);
+            assertThat(((OperatorAlertException) refused.getCause()).getErrcode()).isEqualTo(40125);
+            assertThat(SIMULATOR.tokenFetches(SECOND_APP_ID)).isEqualTo(1);
+            send(APP_ID, Samples.user());
+            assertThat(SIMULATOR.tokenFetches(APP_ID)).as("the default account keeps its token").isEqualTo(1);
+        } finally {
+            Files.writeString(ACCOUNTS_FILE, file);
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> catchThrowable(() -> send(SECOND_APP_ID, Samples.user())) == null);
+            alerts.clear(SECOND_APP_ID, 40125);
+        }
     }
 }
