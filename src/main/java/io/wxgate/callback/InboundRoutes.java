@@ -79,7 +79,8 @@ public class InboundRoutes extends RouteBuilder {
                 .policy(messageScope())
                     .log(LoggingLevel.ERROR, LOG_NAME, "Inbound ${body.msgType}/${body.event} failed and is kept for "
                             + "replay: ${exception.message}")
-                    .process(e -> metrics.deadLetter(e.getIn().getHeader(Accounts.APP_ID_HEADER, String.class), "inbound"))
+                    .process(e -> metrics.deadLetter(e.getIn().getHeader(Accounts.APP_ID_HEADER, String.class),
+                            "inbound"))
                     .marshal().json(JsonLibrary.Jackson)
                     .process(e -> e.getIn().setHeader(Exchange.FILE_NAME, deadLetters.fileName(e.getExchangeId())))
                     .to(deadLetters.folderUri())

@@ -174,7 +174,8 @@ public final class FileSendStore implements SendStore {
         try {
             byte[] content = Files.readAllBytes(file);
             // Empty only when the process died between creating the file and its one write: never stored.
-            return content.length == 0 ? Optional.empty() : Optional.of(Json.MAPPER.readValue(content, SendRecord.class).withAccountOr(defaultAppid));
+            return content.length == 0 ? Optional.empty()
+                    : Optional.of(Json.MAPPER.readValue(content, SendRecord.class).withAccountOr(defaultAppid));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

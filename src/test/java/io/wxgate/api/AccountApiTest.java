@@ -269,7 +269,8 @@ class AccountApiTest extends GatewayTest {
                 HttpResponse.BodyHandlers.ofString()).body();
 
         assertThat(scrape)
-                .contains("wxgate_wechat_answers_total{api=\"template\",app_id=\"" + SECOND_APP_ID + "\",errcode=\"0\"}")
+                .contains("wxgate_wechat_answers_total{api=\"template\",app_id=\"" + SECOND_APP_ID
+                        + "\",errcode=\"0\"}")
                 .contains("wxgate_token_fetches_total{app_id=\"" + SECOND_APP_ID + "\",cause=\"expired_or_refused\"}");
     }
 

@@ -45,7 +45,8 @@ class OperabilityTest extends GatewayTest {
             assertThat(alerted.statusCode()).as("an alert is not DOWN").isEqualTo(200);
             JsonNode body = ApiClient.json(alerted);
             assertThat(body.get("status").asText()).isEqualTo("ALERT");
-            assertThat(body.at("/components/wechatAlerts/details/" + APP_ID + ":40164/errmsg").asText()).contains("not in whitelist");
+            assertThat(body.at("/components/wechatAlerts/details/" + APP_ID + ":40164/errmsg").asText())
+                    .contains("not in whitelist");
         } finally {
             alerts.clear(APP_ID, 40164);
         }

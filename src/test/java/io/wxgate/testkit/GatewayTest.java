@@ -72,7 +72,8 @@ public abstract class GatewayTest {
     /**
      * A WeChat that has forgotten every token, send and fault. The tokens the gateway holds are then ones WeChat
      * refuses, so they are dropped the way any refused token is (compare-and-invalidate): the next send fetches
-     * afresh. Asked from the gateway, not the simulator: other gateways (CrashTest, ClusterTest) take tokens from it too.
+     * afresh. Asked from the gateway, not the simulator: other gateways (CrashTest, ClusterTest) take tokens from it
+     * too.
      */
     protected void resetWeChat() {
         Map<String, String> held = new HashMap<>();
