@@ -138,6 +138,18 @@ public final class Accounts implements AutoCloseable {
         return current.find(appId);
     }
 
+    /**
+     * The account a send or message names: the default account when {@code appId} is absent or empty.
+     *
+     * @throws UnknownAccountException when no account with this AppId is in force
+     */
+    public Account require(String appId) {
+        if (appId == null || appId.isEmpty()) {
+            return defaultAccount;
+        }
+        return current.find(appId).orElseThrow(() -> new UnknownAccountException(appId));
+    }
+
     public Collection<Account> all() {
         return current.byAppId().values();
     }

@@ -19,9 +19,10 @@ final class ApiAnswer {
         message.setBody(body.toString());
     }
 
-    /** SPEC §5: every key present, null when not known. */
+    /** SPEC §5, §7: every key present, null when not known. */
     static ObjectNode status(SendRecord r) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", r.id()).put("status", r.status());
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id", r.id()).put("appid", r.appid())
+                .put("status", r.status());
         if (r.msgid() == null) {
             body.putNull("msgid");
         } else {

@@ -6,11 +6,14 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.account.Account;
+import io.wxgate.account.Accounts;
 import io.wxgate.callback.InboundDeadLetters;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.QueueProperties;
@@ -23,7 +26,7 @@ import io.wxgate.send.WeChatApiException;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import io.wxgate.token.AccessToken;
-import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.AccessTokens;
 import io.wxgate.token.TokenUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -33,9 +36,14 @@ import org.apache.camel.model.rest.RestBindingMode;
 import org.springframework.stereotype.Component;
 
 /**
- * The API for enterprise systems (SPEC §5), on the callback's port: queue sends, read their status, list and
- * replay dead letters, hand out the central access_token, and list and clear operator alerts. Every request needs
- * {@code Authorization: Bearer $GATEWAY_API_KEY}; without a configured key every request is refused.
+ * The API for enterprise systems (SPEC §5, §7), on the callback's port: queue sends, read their status, list and
+ * replay dead letters, hand out the central access_token, and list and clear operator alerts. The paths of §5 act
+ * on the default account, the same paths under {@code /api/v1/accounts/{appId}} on that account.
+ *
+ * <p>Every request needs a bearer key: {@code GATEWAY_API_KEY} may act on every account; an account's own
+ * {@code api-key} on that account only. Such a key gets 403 on another account's paths and on what the §5 paths
+ * do for the default account (send, token, clear an alert); where the §5 paths read (a send by id, the dead
+ * letters, the alerts) it sees its own account's entries only, and another account's are 404 to it.
  */
 @Component
 public class ApiRoutes extends RouteBuilder {
@@ -43,10 +51,17 @@ public class ApiRoutes extends RouteBuilder {
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 64 * 1024;
     private static final String BODY_LIMIT = "apiBodyLimit";
+    /** The paths of one account: {@code /api/v1/accounts/{appId}/…}. AppIds are [A-Za-z0-9_-] (AccountsFile). */
+    private static final Pattern ACCOUNT_PATH = Pattern.compile("/api/v1/accounts/([^/]*)(?:/.*)?");
+    /** Exchange variables set by {@link #authorize}: the Account a path acts on, the caller's own AppId if any. */
+    private static final String TARGET = "apiAccount";
+    private static final String CALLER = "apiCaller";
+    private static final String ACCOUNT_PATH_USED = "apiAccountPath";
 
     private final byte[] apiKey;
+    private final Accounts accounts;
     private final SendStore store;
-    private final AccessTokenSource tokens;
+    private final AccessTokens tokens;
     private final InboundDeadLetters inboundDeadLetters;
     private final QueueProperties queues;
     private final Clock clock;
@@ -54,8 +69,10 @@ public class ApiRoutes extends RouteBuilder {
     private final SendIntake intake;
     private final OperatorAlerts alerts;
 
-    public ApiRoutes(GatewayProperties gateway, InboundDeadLetters inboundDeadLetters, SendStore store,
-            AccessTokenSource tokens, QueueProperties queues, SendIntake intake, OperatorAlerts alerts, Clock clock) {
+    public ApiRoutes(GatewayProperties gateway, Accounts accounts, InboundDeadLetters inboundDeadLetters,
+            SendStore store, AccessTokens tokens, QueueProperties queues, SendIntake intake, OperatorAlerts alerts,
+            Clock clock) {
+        this.accounts = accounts;
         this.intake = intake;
         this.alerts = alerts;
         this.queues = queues;
@@ -98,40 +115,22 @@ public class ApiRoutes extends RouteBuilder {
 
         interceptFrom().process(this::authorize);
 
+        // Both forms of a path run the same steps; authorize() has put the account the path names in TARGET. The
+        // REST DSL inlines the route behind each verb, so each form has its own copy: "api-…" and "api-account-…".
         var v1 = rest("/api/v1");
-        for (SendApi api : SendApi.values()) {
-            v1.post("/" + api.resource()).to("direct:api-queue-" + api.key())
-                    .get("/" + api.resource() + "/{id}").to("direct:api-status-" + api.key());
+        for (String base : new String[] {"", "/accounts/{appId}"}) {
+            String via = base.isEmpty() ? "api-" : "api-account-";
+            for (SendApi api : SendApi.values()) {
+                v1.post(base + "/" + api.resource()).to("direct:" + via + "queue-" + api.key())
+                        .get(base + "/" + api.resource() + "/{id}").to("direct:" + via + "status-" + api.key());
+            }
+            v1.get(base + "/access-token").to("direct:" + via + "access-token")
+                    .get(base + "/alerts").to("direct:" + via + "alerts")
+                    .delete(base + "/alerts/{errcode}").to("direct:" + via + "alert-clear");
+            accountRoutes(via);
         }
-        v1.get("/access-token").to("direct:api-access-token")
-                .get("/dead-letters").to("direct:api-dead-letters")
-                .post("/dead-letters/{id}/replay").to("direct:api-replay")
-                .get("/alerts").to("direct:api-alerts")
-                .delete("/alerts/{errcode}").to("direct:api-alert-clear");
-
-        for (SendApi api : SendApi.values()) {
-            from("direct:api-queue-" + api.key()).routeId("api-queue-" + api.key())
-                    .process(e -> accept(e, api))
-                    .to(ExchangePattern.InOnly, queues.produceUri(api))
-                    .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
-                            .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
-
-            from("direct:api-status-" + api.key()).routeId("api-status-" + api.key())
-                    .process(e -> {
-                        String id = e.getIn().getHeader("id", String.class);
-                        SendRecord record = store.find(id).filter(r -> api.key().equals(r.api()))
-                                .orElseThrow(() -> new ApiRejection(404, "no such " + api.key() + " message", null));
-                        ApiAnswer.json(e, 200, ApiAnswer.status(record));
-                    });
-        }
-
-        from("direct:api-access-token").routeId("api-access-token")
-                .process(e -> {
-                    AccessToken token = tokens.current();
-                    long left = Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toSeconds());
-                    ApiAnswer.json(e, 200, JSON.createObjectNode().put("access_token", token.value())
-                            .put("expires_in", left));
-                });
+        v1.get("/dead-letters").to("direct:api-dead-letters")
+                .post("/dead-letters/{id}/replay").to("direct:api-replay");
 
         from("direct:api-dead-letters").routeId("api-dead-letters")
                 .process(this::listDeadLetters);
@@ -148,34 +147,114 @@ public class ApiRoutes extends RouteBuilder {
                 .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
                         .put("id", e.getVariable("replayId", String.class))
                         .put("status", e.getVariable("replayStatus", String.class))));
+    }
+
+    /** The routes of the paths both of the default account and under each account's; ids start with {@code via}. */
+    private void accountRoutes(String via) {
+        for (SendApi api : SendApi.values()) {
+            from("direct:" + via + "queue-" + api.key()).routeId(via + "queue-" + api.key())
+                    .process(e -> accept(e, api))
+                    .to(ExchangePattern.InOnly, queues.produceUri(api))
+                    .process(e -> ApiAnswer.json(e, 202, JSON.createObjectNode()
+                            .put("id", e.getVariable("sendId", String.class)).put("status", SendRecord.QUEUED)));
+
+            from("direct:" + via + "status-" + api.key()).routeId(via + "status-" + api.key())
+                    .process(e -> {
+                        String id = e.getIn().getHeader("id", String.class);
+                        SendRecord record = store.find(id).filter(r -> api.key().equals(r.api()))
+                                .filter(r -> visible(e, r.appid()))
+                                .orElseThrow(() -> new ApiRejection(404, "no such " + api.key() + " message", null));
+                        ApiAnswer.json(e, 200, ApiAnswer.status(record));
+                    });
+        }
+
+        from("direct:" + via + "access-token").routeId(via + "access-token")
+                .process(e -> {
+                    AccessToken token = tokens.of(actingAccount(e)).current();
+                    long left = Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toSeconds());
+                    ApiAnswer.json(e, 200, JSON.createObjectNode().put("access_token", token.value())
+                            .put("expires_in", left));
+                });
 
         // The operator alerts that health shows (SPEC §4), for the operator who fixed their cause.
-        from("direct:api-alerts").routeId("api-alerts")
+        from("direct:" + via + "alerts").routeId(via + "alerts")
                 .process(e -> {
                     ObjectNode body = JSON.createObjectNode();
                     ArrayNode list = body.putArray("alerts");
-                    new TreeMap<>(alerts.active()).values().forEach(alert -> list.add(JSON.valueToTree(alert)));
+                    alerts.active().stream().filter(alert -> visible(e, alert.appid()))
+                            .forEach(alert -> list.add(JSON.valueToTree(alert)));
                     ApiAnswer.json(e, 200, body);
                 });
 
-        from("direct:api-alert-clear").routeId("api-alert-clear")
+        from("direct:" + via + "alert-clear").routeId(via + "alert-clear")
                 .process(e -> {
+                    String appId = actingAccount(e).appId();
                     String errcode = e.getIn().getHeader("errcode", String.class);
                     OperatorAlerts.Alert cleared = (errcode.matches("-?\\d{1,9}")
-                            ? alerts.clear(Integer.parseInt(errcode)) : Optional.<OperatorAlerts.Alert>empty())
+                            ? alerts.clear(appId, Integer.parseInt(errcode)) : Optional.<OperatorAlerts.Alert>empty())
                             .orElseThrow(() -> new ApiRejection(404, "no such alert", null));
                     ApiAnswer.json(e, 200, JSON.valueToTree(cleared));
                 });
     }
 
-    /** Constant-time key check; an unset key refuses everyone (SPEC §1). */
+    /**
+     * Who calls, and which account the path acts on. Keys are compared in constant time, every one of them, so
+     * the answer's timing tells nothing about a key; an unset GATEWAY_API_KEY lets only accounts' own keys in. The
+     * accounts' keys are those in force now: a key removed from the accounts file stops working with the reload.
+     * The account comes from the request's own path (camel-http drops Camel* request headers), never from a header
+     * a client could add.
+     */
     private void authorize(Exchange e) {
         String header = e.getIn().getHeader("Authorization", String.class);
         byte[] presented = header != null && header.startsWith("Bearer ")
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (apiKey.length == 0 || !MessageDigest.isEqual(apiKey, presented)) {
+        Accounts.Snapshot now = accounts.snapshot();
+        boolean global = apiKey.length > 0 && MessageDigest.isEqual(apiKey, presented);
+        Account caller = null;
+        for (Account account : now.byApiKey().values()) {
+            if (MessageDigest.isEqual(account.apiKey().getBytes(StandardCharsets.UTF_8), presented)) {
+                caller = account;
+            }
+        }
+        if (presented.length == 0 || !global && caller == null) {
             throw new ApiRejection(401, "missing or wrong bearer key", null);
         }
+        if (caller != null) {
+            e.setVariable(CALLER, caller.appId());
+        }
+        Matcher path = ACCOUNT_PATH.matcher(e.getIn().getHeader(Exchange.HTTP_URI, "", String.class));
+        if (path.matches()) {
+            String appId = path.group(1);
+            if (caller != null && !caller.appId().equals(appId)) {
+                throw new ApiRejection(403, "this key may act on its own account only", null);
+            }
+            e.setVariable(TARGET, now.find(appId).orElseThrow(() -> new ApiRejection(404, "no such account", null)));
+            e.setVariable(ACCOUNT_PATH_USED, true);
+        } else {
+            e.setVariable(TARGET, now.defaultAccount());
+        }
+    }
+
+    /** The account the request acts on (sends, hands out its token, clears its alert), if the key may act on it. */
+    private static Account actingAccount(Exchange e) {
+        Account target = e.getVariable(TARGET, Account.class);
+        String caller = e.getVariable(CALLER, String.class);
+        if (caller != null && !caller.equals(target.appId())) {
+            throw new ApiRejection(403, "this key may act on its own account only", null);
+        }
+        return target;
+    }
+
+    /**
+     * Whether an entry of account {@code appid} is shown: under an account's path only that account's; on a §5
+     * path, every account's to GATEWAY_API_KEY and the caller's own to an account's key.
+     */
+    private static boolean visible(Exchange e, String appid) {
+        if (e.getVariable(ACCOUNT_PATH_USED) != null) {
+            return e.getVariable(TARGET, Account.class).appId().equals(appid);
+        }
+        String caller = e.getVariable(CALLER, String.class);
+        return caller == null || caller.equals(appid);
     }
 
     private void accept(Exchange e, SendApi api) {
@@ -183,8 +262,9 @@ public class ApiRoutes extends RouteBuilder {
         if (!contentType.startsWith("application/json")) {
             throw new ApiRejection(415, "Content-Type must be application/json", null);
         }
+        Account account = actingAccount(e);
         ObjectNode request = SendRequests.parse(api, e.getIn().getBody(String.class));
-        String id = intake.accept(api, request);
+        String id = intake.accept(api, account.appId(), request);
         e.setVariable("sendId", id);
         var message = e.getMessage();
         message.removeHeaders("*");
@@ -195,12 +275,14 @@ public class ApiRoutes extends RouteBuilder {
     private void listDeadLetters(Exchange e) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode sends = body.putArray("sends");
-        for (SendRecord record : store.failed(500)) {
+        for (SendRecord record : store.failed(500, r -> visible(e, r.appid()))) {
             sends.add(ApiAnswer.status(record).put("api", record.api()).put("updatedAt", record.updatedAt().toString()));
         }
         ArrayNode inbound = body.putArray("inbound");
         for (InboundDeadLetters.Letter letter : inboundDeadLetters.list()) {
-            inbound.addObject().put("id", letter.id()).put("message", letter.message());
+            if (visible(e, letter.appId())) {
+                inbound.addObject().put("id", letter.id()).put("appid", letter.appId()).put("message", letter.message());
+            }
         }
         ApiAnswer.json(e, 200, body);
     }
@@ -208,7 +290,7 @@ public class ApiRoutes extends RouteBuilder {
     private void replay(Exchange e) throws IOException {
         String id = e.getIn().getHeader("id", String.class);
         e.setVariable("replayId", id);
-        var send = store.find(id);
+        var send = store.find(id).filter(r -> visible(e, r.appid()));
         if (send.isPresent()) {
             // The check and the change are one atomic update, so two concurrent replays queue the send once.
             java.util.concurrent.atomic.AtomicReference<String> found = new java.util.concurrent.atomic.AtomicReference<>();
@@ -225,7 +307,7 @@ public class ApiRoutes extends RouteBuilder {
             e.getMessage().removeHeaders("*");
             return;
         }
-        if (!inboundDeadLetters.replay(id)) {
+        if (!visible(e, inboundDeadLetters.appIdOf(id)) || !inboundDeadLetters.replay(id)) {
             throw new ApiRejection(404, "no such dead letter", null);
         }
         e.setVariable("replayStatus", "replaying");

@@ -108,7 +108,9 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
             // SPEC §7: /wechat/callback/{appId}, every account's own, the default account's too.
             account = accounts.find(requested.substring(accountPaths.length())).orElse(null);
             if (account == null) {
-                refuse(request, response, callback, 404, "no such official account", System.nanoTime());
+                // Counted as app_id "unknown": the metrics know only the accounts in force.
+                refuse(request, response, callback, 404, "no such official account",
+                        requested.substring(accountPaths.length()), System.nanoTime());
                 return true;
             }
         } else {
@@ -118,7 +120,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         String method = request.getMethod();
         if (!"GET".equals(method) && !"POST".equals(method)) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, POST");
-            refuse(request, response, callback, 405, "only GET and POST are answered here", arrival);
+            refuse(request, response, callback, 405, "only GET and POST are answered here", account.appId(), arrival);
             return true;
         }
         CallbackRequest read;
@@ -127,7 +129,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
                     request.getHeaders().get(HttpHeader.CONTENT_TYPE), request.getLength(),
                     Content.Source.asInputStream(request), maxBodyBytes, arrival);
         } catch (CallbackRejectedException e) {
-            refuse(request, response, callback, e.status(), e.getMessage(), arrival);
+            refuse(request, response, callback, e.status(), e.getMessage(), account.appId(), arrival);
             return true;
         }
         Exchange exchange = producer.getEndpoint().createExchange(ExchangePattern.InOut);
@@ -163,10 +165,10 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
     }
 
     private void refuse(Request request, Response response, Callback callback, int status, String reason,
-            long arrival) {
+            String appId, long arrival) {
         // A refusal may leave the body unread (too large, a form): drop it first, or the close resets the answer.
         write(response, UnreadBody.dropThen(request, callback), status, TEXT, reason);
-        metrics.answered(status, Duration.ofNanos(System.nanoTime() - arrival));
+        metrics.answered(appId, status, Duration.ofNanos(System.nanoTime() - arrival));
     }
 
     private static void write(Response response, Callback callback, int status, String type, String body) {

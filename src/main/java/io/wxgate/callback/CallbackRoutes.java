@@ -8,6 +8,7 @@ import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.message.XmlRejectedException;
+import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -124,7 +125,8 @@ public class CallbackRoutes extends RouteBuilder {
     private void measure(Exchange e) {
         CallbackRequest request = request(e);
         long started = request != null ? request.arrivalNanos() : System.nanoTime();
-        metrics.answered(e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
+        metrics.answered(request != null ? request.account().appId() : null,
+                e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class),
                 java.time.Duration.ofNanos(System.nanoTime() - started));
     }
 

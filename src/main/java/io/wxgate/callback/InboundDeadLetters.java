@@ -59,10 +59,10 @@ public final class InboundDeadLetters {
     }
 
     /**
-     * The account a letter's file name names; the default account for a letter written before accounts were
-     * named (no AppId holds a dot, and the time and exchange id have none).
+     * The account a letter's id or file name names; the default account for a letter written before accounts
+     * were named (no AppId holds a dot, and the time and exchange id have none).
      */
-    String appIdOf(String fileName) {
+    public String appIdOf(String fileName) {
         String base = fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
         int dot = base.lastIndexOf('.');
         return dot < 0 ? defaultAppId : base.substring(dot + 1);

@@ -6,9 +6,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.wxgate.account.Accounts;
 import io.wxgate.message.Reply;
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContext;
 import io.wxgate.store.FirstReplyStore;
@@ -64,7 +64,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         // unanswered and this retry took the lapsed claim over (SPEC §6); it then processes it as the first would.
         CompletableFuture<Void> owned = retry ? replies.takeOver(key) : FIRST_DELIVERY;
         if (retry) {
-            metrics.duplicate();
+            metrics.duplicate(request.account().appId());
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Retry of {}: answered with the first delivery's reply", InboundRoutes.logId(message, key));
             }
@@ -74,7 +74,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
                 start(key, message, request.account().appId());
             });
         } else {
-            metrics.callback(message.getMsgType(), message.getEvent());
+            metrics.callback(request.account().appId(), message.getMsgType(), message.getEvent());
             start(key, message, request.account().appId());
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
@@ -89,7 +89,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
                         if (failure != null) {
                             if (owner && replies.offer(key, "")) {
                                 // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
-                                metrics.deadlineHit();
+                                metrics.deadlineHit(request.account().appId());
                             }
                             answer = first.getNow("");
                         }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.wxgate.account.Accounts;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
+import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.send.DeliveryReports;
@@ -94,7 +95,7 @@ public class InboundRoutes extends RouteBuilder {
                 .policy(messageScope())
                     .log(LoggingLevel.ERROR, LOG_NAME, "Inbound ${body.msgType}/${body.event} failed and is kept for "
                             + "replay: ${exception.message}")
-                    .process(e -> metrics.deadLetter("inbound"))
+                    .process(e -> metrics.deadLetter(appIdOf(e), "inbound"))
                     .marshal().json(JsonLibrary.Jackson)
                     .process(e -> e.getIn().setHeader(Exchange.FILE_NAME,
                             deadLetters.fileName(e.getExchangeId(), appIdOf(e))))

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.config.ClusterProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendProperties;
@@ -18,7 +19,7 @@ import io.wxgate.store.RedisKeys;
 import io.wxgate.store.RedisNonceRegistry;
 import io.wxgate.store.RedisSendStore;
 import io.wxgate.store.SendStore;
-import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.AccessTokens;
 import io.wxgate.token.RedisAccessTokenSource;
 import io.wxgate.token.TokenFetcher;
 import org.springframework.amqp.core.Binding;
@@ -79,12 +80,15 @@ public class ClusterConfiguration {
         return new RedisSendStore(redis, keys, cluster.sendRecordTtl());
     }
 
+    /** Each account's token under its own keys, with its own lock and force_refresh budget (SPEC §7). */
     @Bean
-    AccessTokenSource accessTokenSource(StringRedisTemplate redis, RedisKeys keys, TokenFetcher fetcher,
-            SendProperties send, ClusterProperties cluster, Clock clock) {
+    AccessTokens accessTokens(Accounts accounts, StringRedisTemplate redis, TokenFetcher fetcher, SendProperties send,
+            ClusterProperties cluster, Clock clock) {
         SendProperties.Token token = send.token();
-        return new RedisAccessTokenSource(redis, keys, fetcher, token.refreshMargin(), cluster.tokenLockWait(),
-                "stable_token".equals(token.endpoint()), token.forceRefreshInterval(), token.forceRefreshPerDay(), clock);
+        return new AccessTokens(accounts, account -> new RedisAccessTokenSource(redis,
+                new RedisKeys(cluster.keyPrefix(), account.appId()), account, fetcher, token.refreshMargin(),
+                cluster.tokenLockWait(), "stable_token".equals(token.endpoint()), token.forceRefreshInterval(),
+                token.forceRefreshPerDay(), clock));
     }
 
     /**

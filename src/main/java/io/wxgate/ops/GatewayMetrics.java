@@ -8,11 +8,17 @@ import java.util.function.Function;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.wxgate.account.Account;
+import io.wxgate.account.Accounts;
 
 /**
  * The gateway's own metrics, named for what an operator asks: how many callbacks of which kind, how many were
  * WeChat's retries, how often the deadline was hit, how fast answers leave, why tokens were fetched, what WeChat
  * answered to sends, how many dead letters. Exposed at /actuator/prometheus on the management port.
+ *
+ * <p>Every metric is tagged {@code app_id} with the official account it concerns (SPEC §7). Its values are the
+ * AppIds of the accounts file, so the label set stays bounded: an AppId no account has (a JMS producer's typo) is
+ * counted as {@code unknown}, and an absent one is the default account's.
  *
  * <p>Counters are looked up once per tag combination and kept: a registry lookup per callback (tag sorting,
  * meter id hashing) cost more than the counting itself on the hot path.
@@ -21,74 +27,93 @@ public final class GatewayMetrics {
 
     /** Tag values come from verified WeChat messages; an unknown MsgType or Event must still not grow memory. */
     static final int MAX_CALLBACK_KINDS = 200;
+    static final String UNKNOWN_ACCOUNT = "unknown";
 
     private final MeterRegistry registry;
-    private final Counter duplicates;
-    private final Counter deadlineHits;
-    private final Timer answerLatency;
+    private final Accounts accounts;
     private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
-    private final Map<Integer, Counter> answers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, Counter> others = new ConcurrentHashMap<>();
 
-    public GatewayMetrics(MeterRegistry registry) {
+    public GatewayMetrics(MeterRegistry registry, Accounts accounts) {
         this.registry = registry;
-        this.duplicates = Counter.builder("wxgate.callback.duplicates")
-                .description("WeChat retries answered with the first delivery's reply, not processed again")
-                .register(registry);
-        this.deadlineHits = Counter.builder("wxgate.callback.deadline.hits")
-                .description("callbacks answered 'success' at the deadline while their routes were still working")
-                .register(registry);
-        this.answerLatency = Timer.builder("wxgate.callback.answer.latency")
-                .description("time from a callback's arrival to its answer")
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.accounts = accounts;
     }
 
-    /** A new message handed to the routes, by type and event. */
-    public void callback(String msgType, String event) {
+    /** A new message handed to the routes, by account, type and event. */
+    public void callback(String appId, String msgType, String event) {
+        String app = appTag(appId);
         String type = orNone(msgType);
         String kind = orNone(event);
-        Counter counter = callbacks.get(type + '\n' + kind);
+        Counter counter = callbacks.get(app + '\n' + type + '\n' + kind);
         if (counter == null) {
-            counter = callbacks.size() < MAX_CALLBACK_KINDS ? callbackCounter(type, kind)
-                    : callbackCounter("other", "other");
+            counter = callbacks.size() < MAX_CALLBACK_KINDS ? callbackCounter(app, type, kind)
+                    : callbackCounter(app, "other", "other");
         }
         counter.increment();
     }
 
-    private Counter callbackCounter(String type, String kind) {
-        return callbacks.computeIfAbsent(type + '\n' + kind,
-                key -> registry.counter("wxgate.callbacks", "msg_type", type, "event", kind));
+    private Counter callbackCounter(String app, String type, String kind) {
+        return callbacks.computeIfAbsent(app + '\n' + type + '\n' + kind,
+                key -> registry.counter("wxgate.callbacks", "app_id", app, "msg_type", type, "event", kind));
     }
 
-    public void duplicate() {
-        duplicates.increment();
+    /** A WeChat retry answered with the first delivery's reply, not processed again. */
+    public void duplicate(String appId) {
+        String app = appTag(appId);
+        counter("duplicate\n" + app, x -> Counter.builder("wxgate.callback.duplicates")
+                .description("WeChat retries answered with the first delivery's reply, not processed again")
+                .tag("app_id", app).register(registry)).increment();
     }
 
-    public void deadlineHit() {
-        deadlineHits.increment();
+    public void deadlineHit(String appId) {
+        String app = appTag(appId);
+        counter("deadline\n" + app, x -> Counter.builder("wxgate.callback.deadline.hits")
+                .description("callbacks answered 'success' at the deadline while their routes were still working")
+                .tag("app_id", app).register(registry)).increment();
     }
 
-    /** Every callback answer, refused or not, by HTTP status. */
-    public void answered(int status, Duration latency) {
-        answerLatency.record(latency);
-        answers.computeIfAbsent(status,
-                s -> registry.counter("wxgate.callback.answers", "status", Integer.toString(s))).increment();
+    /** Every callback answer, refused or not, by account and HTTP status. */
+    public void answered(String appId, int status, Duration latency) {
+        String app = appTag(appId);
+        Timer timer = latencies.get(app);
+        if (timer == null) {
+            timer = latencies.computeIfAbsent(app, x -> Timer.builder("wxgate.callback.answer.latency")
+                    .description("time from a callback's arrival to its answer").tag("app_id", app)
+                    .publishPercentiles(0.5, 0.99).register(registry));
+        }
+        timer.record(latency);
+        String code = Integer.toString(status);
+        counter("answer-status\n" + app + '\n' + code,
+                x -> registry.counter("wxgate.callback.answers", "app_id", app, "status", code)).increment();
     }
 
-    public void tokenFetch(boolean forceRefresh) {
+    public void tokenFetch(String appId, boolean forceRefresh) {
+        String app = appTag(appId);
         String cause = forceRefresh ? "force_refresh" : "expired_or_refused";
-        counter("token\n" + cause, x -> registry.counter("wxgate.token.fetches", "cause", cause)).increment();
+        counter("token\n" + app + '\n' + cause,
+                x -> registry.counter("wxgate.token.fetches", "app_id", app, "cause", cause)).increment();
     }
 
-    /** Every answer WeChat gave to a send call, by API and errcode (0 = accepted). */
-    public void wechatAnswer(String api, int errcode) {
+    /** Every answer WeChat gave to a send call, by account, API and errcode (0 = accepted). */
+    public void wechatAnswer(String appId, String api, int errcode) {
+        String app = appTag(appId);
         String code = Integer.toString(errcode);
-        counter("answer\n" + api + '\n' + code,
-                x -> registry.counter("wxgate.wechat.answers", "api", api, "errcode", code)).increment();
+        counter("answer\n" + app + '\n' + api + '\n' + code,
+                x -> registry.counter("wxgate.wechat.answers", "app_id", app, "api", api, "errcode", code)).increment();
     }
 
-    public void deadLetter(String kind) {
-        counter("dead\n" + kind, x -> registry.counter("wxgate.dead.letters", "kind", kind)).increment();
+    public void deadLetter(String appId, String kind) {
+        String app = appTag(appId);
+        counter("dead\n" + app + '\n' + kind,
+                x -> registry.counter("wxgate.dead.letters", "app_id", app, "kind", kind)).increment();
+    }
+
+    private String appTag(String appId) {
+        if (appId == null || appId.isEmpty()) {
+            return accounts.defaultAccount().appId();
+        }
+        return accounts.find(appId).map(Account::appId).orElse(UNKNOWN_ACCOUNT);
     }
 
     private Counter counter(String key, Function<String, Counter> create) {

@@ -1,5 +1,6 @@
 package io.wxgate.ops;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,13 +25,15 @@ public final class OperatorAlertsHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        Map<Integer, OperatorAlerts.Alert> active = alerts.active();
+        List<OperatorAlerts.Alert> active = alerts.active();
         if (active.isEmpty()) {
             return Health.up().build();
         }
+        // Keyed "<appid>:<errcode>": the same errcode may be up on several accounts at once.
         Map<String, Object> details = new TreeMap<>();
-        active.forEach((code, alert) -> details.put(Integer.toString(code), Map.of("errmsg", alert.errmsg(),
-                "api", alert.api(), "lastSeen", alert.lastSeen().toString(), "count", alert.count())));
+        active.forEach(alert -> details.put(alert.appid() + ":" + alert.errcode(), Map.of("appid", alert.appid(),
+                "errcode", alert.errcode(), "errmsg", alert.errmsg(), "api", alert.api(),
+                "lastSeen", alert.lastSeen().toString(), "count", alert.count())));
         return Health.status(ALERT).withDetails(details).build();
     }
 }

@@ -2,6 +2,7 @@ package io.wxgate.ops;
 
 import java.time.Clock;
 
+import io.wxgate.account.Accounts;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.context.annotation.Bean;
@@ -21,8 +22,8 @@ public class OpsConfiguration {
     }
 
     @Bean
-    GatewayMetrics gatewayMetrics(MeterRegistry registry) {
-        return new GatewayMetrics(registry);
+    GatewayMetrics gatewayMetrics(MeterRegistry registry, Accounts accounts) {
+        return new GatewayMetrics(registry, accounts);
     }
 
     @Bean

@@ -2,32 +2,46 @@ package io.wxgate.send;
 
 import java.time.Clock;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.LogContext;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns WeChat's TEMPLATESENDJOBFINISH report into the send's final status, matched by MsgID (SPEC §5). */
+/**
+ * Turns WeChat's TEMPLATESENDJOBFINISH report into the send's final status, matched by the account it was posted for
+ * and its MsgID (SPEC §5, §7): WeChat numbers msgids per account, so the MsgID alone may name another account's send.
+ */
 public final class DeliveryReports {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReports.class);
 
     private final SendStore store;
+    private final Accounts accounts;
     private final Clock clock;
 
-    public DeliveryReports(SendStore store, Clock clock) {
+    public DeliveryReports(SendStore store, Accounts accounts, Clock clock) {
         this.store = store;
+        this.accounts = accounts;
         this.clock = clock;
     }
 
-    public void report(WeChatMessage event) {
+    /** @param appId the account the callback was posted for; absent means the default account */
+    public void report(@Body WeChatMessage event, @Header(Accounts.APP_ID_HEADER) String appId) {
         String msgId = event.getTemplateMsgId();
         if (msgId == null || !msgId.matches("\\d{1,19}")) {
             return;
         }
-        store.findByMsgid(Long.parseLong(msgId)).ifPresentOrElse(
+        String account = appId == null || appId.isEmpty() ? accounts.defaultAccount().appId() : appId;
+        if (accounts.find(account).isEmpty()) {
+            LOG.debug("TEMPLATESENDJOBFINISH for msgid {} names no account in force", msgId);
+            return;
+        }
+        store.findByMsgid(account, Long.parseLong(msgId)).ifPresentOrElse(
                 record -> {
                     SendRecord done = store.update(record.id(), r -> r.finished(event.getStatus(), clock.instant()))
                             .orElse(record);
@@ -37,6 +51,6 @@ public final class DeliveryReports {
                         }
                     }
                 },
-                () -> LOG.debug("TEMPLATESENDJOBFINISH for msgid {} matches no send of this gateway", msgId));
+                () -> LOG.debug("TEMPLATESENDJOBFINISH for msgid {} matches no send of account {}", msgId, account));
     }
 }

@@ -9,7 +9,7 @@ import io.wxgate.config.SendProperties;
 import io.wxgate.message.Json;
 import io.wxgate.ops.LogContext;
 import io.wxgate.ops.OperatorAlerts;
-import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.AccessTokens;
 import io.wxgate.token.TokenUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -34,10 +34,10 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     private static final String TRANSIENT_RETRIES = "wechatTransientRetries";
 
     private final SendProperties send;
-    private final AccessTokenSource tokens;
+    private final AccessTokens tokens;
     private final OperatorAlerts alerts;
 
-    public ErrcodeHandling(SendProperties send, AccessTokenSource tokens, OperatorAlerts alerts) {
+    public ErrcodeHandling(SendProperties send, AccessTokens tokens, OperatorAlerts alerts) {
         this.send = send;
         this.tokens = tokens;
         this.alerts = alerts;
@@ -56,7 +56,8 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .redeliveryDelay(0)
                 .onRedelivery(e -> {
                     e.setVariable(TOKEN_REFRESHED, true);
-                    tokens.invalidate(e.getVariable(SendRoutes.TOKEN, String.class));
+                    tokens.of(e.getVariable(SendRoutes.APP_ID, String.class))
+                            .invalidate(e.getVariable(SendRoutes.TOKEN, String.class));
                     debugRetry(e, "Retry with a fresh access_token");
                 });
 
@@ -86,7 +87,8 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .maximumRedeliveries(0)
                 .process(e -> {
                     OperatorAlertException alert = e.getProperty(Exchange.EXCEPTION_CAUGHT, OperatorAlertException.class);
-                    alerts.raise(alert.getErrcode(), alert.getErrmsg(), e.getVariable(SendRoutes.API, SendApi.class).key());
+                    alerts.raise(e.getVariable(SendRoutes.APP_ID, String.class), alert.getErrcode(), alert.getErrmsg(),
+                            e.getVariable(SendRoutes.API, SendApi.class).key());
                 });
 
         errcodes.onException(WeChatApiException.class)

@@ -1,6 +1,7 @@
 package io.wxgate.send;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.account.Accounts;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendApi;
 import io.wxgate.message.Reply;
@@ -24,9 +25,11 @@ public class LateReplyRoutes extends RouteBuilder {
 
     private final SendIntake intake;
     private final QueueProperties queues;
+    private final Accounts accounts;
 
-    public LateReplyRoutes(SendIntake intake, QueueProperties queues) {
+    public LateReplyRoutes(SendIntake intake, QueueProperties queues, Accounts accounts) {
         this.intake = intake;
+        this.accounts = accounts;
         this.queues = queues;
     }
 
@@ -42,7 +45,10 @@ public class LateReplyRoutes extends RouteBuilder {
                 .process(e -> {
                     ObjectNode request = CustomMessages.of(e.getMessage().getBody(Reply.class),
                             e.getMessage().getHeader("WeChatFromUser", String.class));
-                    String id = intake.accept(SendApi.CUSTOM, request);
+                    // The reply goes to the user of the account the message came to, with that account's token.
+                    String appId = accounts.require(e.getMessage().getHeader(Accounts.APP_ID_HEADER, String.class))
+                            .appId();
+                    String id = intake.accept(SendApi.CUSTOM, appId, request);
                     e.getMessage().removeHeaders("*");
                     e.getMessage().setHeader(QueueRoutes.SEND_ID, id);
                     e.getMessage().setBody(request.toString());

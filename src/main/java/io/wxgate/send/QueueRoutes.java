@@ -7,6 +7,8 @@ import java.util.HexFormat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.account.Accounts;
+import io.wxgate.account.UnknownAccountException;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendApi;
 import io.wxgate.message.Json;
@@ -42,9 +44,12 @@ public class QueueRoutes extends RouteBuilder {
     private final Clock clock;
 
     private final GatewayMetrics metrics;
+    private final String defaultAppId;
 
-    public QueueRoutes(SendStore store, QueueProperties queues, Clock clock, GatewayMetrics metrics) {
+    public QueueRoutes(SendStore store, QueueProperties queues, Clock clock, GatewayMetrics metrics,
+            Accounts accounts) {
         this.metrics = metrics;
+        this.defaultAppId = accounts.defaultAccount().appId();
         this.store = store;
         this.queues = queues;
         this.clock = clock;
@@ -61,6 +66,8 @@ public class QueueRoutes extends RouteBuilder {
                         .process(e -> load(e, api))
                         .filter(e -> SendRecord.QUEUED.equals(e.getVariable(RECORD, SendRecord.class).status()))
                             .removeHeaders("*")
+                            .process(e -> e.getMessage().setHeader(Accounts.APP_ID_HEADER,
+                                    e.getVariable(RECORD, SendRecord.class).appid()))
                             .setBody(e -> e.getVariable(RECORD, SendRecord.class).request())
                             .process(e -> store.update(e.getVariable(SEND_ID_VARIABLE, String.class),
                                     r -> r.calling(clock.instant())))
@@ -79,14 +86,18 @@ public class QueueRoutes extends RouteBuilder {
 
     /**
      * The send's id. A message from another JMS producer gets one derived from its JMSMessageID, which a
-     * redelivery keeps (and with it a template's client_msg_id); its record is created here.
+     * redelivery keeps (and with it a template's client_msg_id); its record is created here, for the account of
+     * its string property {@code WeChatAppId} (absent: the default account). An AppId no account has is recorded
+     * as it came and fails when sent, so the producer finds the reason in the send's status.
      */
     private void identify(Exchange e, SendApi api) throws Exception {
         String id = e.getIn().getHeader(SEND_ID, String.class);
         if (id == null) {
             id = "jms-" + digest(brokerMessageId(e));
+            String appId = e.getIn().getHeader(Accounts.APP_ID_HEADER, String.class);
             ObjectNode request = (ObjectNode) Json.MAPPER.readTree(e.getIn().getBody(String.class));
-            store.create(SendRecord.queued(id, api.key(), request.toString(), clock.instant()));
+            store.create(SendRecord.queued(id, appId == null || appId.isEmpty() ? defaultAppId : appId, api.key(),
+                    request.toString(), clock.instant()));
         }
         e.setVariable(SEND_ID_VARIABLE, id);
     }
@@ -101,7 +112,7 @@ public class QueueRoutes extends RouteBuilder {
             LOG.warn("Redelivered after the gateway stopped during its call to WeChat: failed, not sent again");
             record = store.update(id, r -> r.failed(null, "outcome unknown: the gateway stopped during the call; "
                     + "not sent again to avoid a duplicate (replay to send it anyway)", 0, clock.instant())).orElseThrow();
-            metrics.deadLetter("send");
+            metrics.deadLetter(record.appid(), "send");
         }
         e.setVariable(RECORD, record);
     }
@@ -136,12 +147,13 @@ public class QueueRoutes extends RouteBuilder {
             }
             return;
         }
-        metrics.deadLetter("send");
+        metrics.deadLetter(e.getVariable(RECORD, SendRecord.class).appid(), "send");
         Integer errcode = failure instanceof WeChatApiException w ? Integer.valueOf(w.getErrcode())
                 : failure instanceof TokenUnavailableException ? Integer.valueOf(TokenUnavailableException.ERRCODE)
                 : null;
         String errmsg = failure instanceof WeChatApiException w ? w.getErrmsg()
-                : failure instanceof TokenUnavailableException ? failure.getMessage()
+                : failure instanceof TokenUnavailableException || failure instanceof UnknownAccountException
+                        ? failure.getMessage()
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         // Retries exhausted, a permanent errcode, an operator alert (also logged once at ERROR): all end here.
         LOG.warn("Failed after {} attempt(s): errcode {}, {}", attempts, errcode, errmsg);

@@ -3,6 +3,7 @@ package io.wxgate.send;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.SendProperties;
 import io.wxgate.store.FileSendStore;
@@ -10,7 +11,7 @@ import io.wxgate.store.SendStore;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.token.AccessToken;
-import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.AccessTokens;
 import io.wxgate.token.CachedAccessTokenSource;
 import io.wxgate.token.ForceRefreshBudget;
 import io.wxgate.token.TokenFetcher;
@@ -36,8 +37,8 @@ public class SendConfiguration {
 
     @Bean
     @Profile("!cluster")
-    SendStore sendStore(GatewayProperties gateway) {
-        return new FileSendStore(Path.of(gateway.dataDir(), "sends"));
+    SendStore sendStore(GatewayProperties gateway, WeChatProperties wechat) {
+        return new FileSendStore(Path.of(gateway.dataDir(), "sends"), wechat.appId());
     }
 
     @Bean
@@ -46,17 +47,18 @@ public class SendConfiguration {
     }
 
     @Bean
-    DeliveryReports deliveryReports(SendStore store, Clock clock) {
-        return new DeliveryReports(store, clock);
+    DeliveryReports deliveryReports(SendStore store, Accounts accounts, Clock clock) {
+        return new DeliveryReports(store, accounts, clock);
     }
 
     @Bean
     TokenFetcher tokenFetcher(CamelContext camel, GatewayMetrics metrics) {
         ProducerTemplate producer = camel.createProducerTemplate();
-        return force -> {
-            metrics.tokenFetch(force);
+        return (account, force) -> {
+            metrics.tokenFetch(account.appId(), force);
             try {
-                return producer.requestBody(SendRoutes.TOKEN_FETCH, force, AccessToken.class);
+                return producer.requestBodyAndHeader(SendRoutes.TOKEN_FETCH, force, SendRoutes.TOKEN_ACCOUNT, account,
+                        AccessToken.class);
             } catch (CamelExecutionException e) {
                 // Callers match errcode exceptions by type; Camel's wrapper would hide them.
                 if (e.getCause() instanceof RuntimeException cause) {
@@ -69,11 +71,11 @@ public class SendConfiguration {
 
     @Bean
     @Profile("!cluster")
-    AccessTokenSource accessTokenSource(WeChatProperties wechat, SendProperties send, TokenFetcher fetcher,
-            Clock clock) {
+    AccessTokens accessTokens(Accounts accounts, SendProperties send, TokenFetcher fetcher, Clock clock) {
         SendProperties.Token token = send.token();
-        return new CachedAccessTokenSource(wechat.appId(), fetcher, token.refreshMargin(),
-                new ForceRefreshBudget(clock, token.forceRefreshInterval(), token.forceRefreshPerDay()),
-                "stable_token".equals(token.endpoint()), clock);
+        // Each account its own cache and force_refresh budget: WeChat counts force_refresh per AppId.
+        return new AccessTokens(accounts, account -> new CachedAccessTokenSource(account, fetcher,
+                token.refreshMargin(), new ForceRefreshBudget(clock, token.forceRefreshInterval(),
+                token.forceRefreshPerDay()), "stable_token".equals(token.endpoint()), clock));
     }
 }

@@ -22,10 +22,10 @@ public final class SendIntake {
         this.clock = clock;
     }
 
-    /** Returns the send's id. */
-    public String accept(SendApi api, ObjectNode request) {
+    /** Returns the send's id; {@code appId} is the account it is sent for. */
+    public String accept(SendApi api, String appId, ObjectNode request) {
         String id = UUID.randomUUID().toString().replace("-", "");
-        store.create(SendRecord.queued(id, api.key(), request.toString(), clock.instant()));
+        store.create(SendRecord.queued(id, appId, api.key(), request.toString(), clock.instant()));
         return id;
     }
 }

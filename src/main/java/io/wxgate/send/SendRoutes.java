@@ -9,13 +9,15 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wxgate.account.Account;
+import io.wxgate.account.Accounts;
 import io.wxgate.config.SendApi;
 import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.Json;
 import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.token.AccessToken;
-import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.AccessTokens;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
@@ -25,7 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends to WeChat (SPEC §4): {@code direct:wechat-send-template|custom|subscribe} take WeChat's JSON request
- * and return WeChat's JSON answer. Each send is throttled, gets its access_token from a content enricher, and
+ * and return WeChat's JSON answer, for the account of header {@code WeChatAppId} (absent: the default account). Each
+ * send is throttled per account, gets its access_token from a content enricher, and
  * fails over across the base URLs; what an errcode makes happen next is in {@link ErrcodeHandling}.
  */
 @Component
@@ -36,31 +39,33 @@ public class SendRoutes extends RouteBuilder {
     public static final String PATH = "wechatApiPath";
     public static final String REQUEST = "wechatRequest";
     public static final String TOKEN = "wechatAccessToken";
+    /** The AppId of the account the send is for: its token, throttle, alerts and metrics (SPEC §7). */
+    public static final String APP_ID = "wechatAppId";
     /** Calls made to WeChat for this send, redeliveries and failovers included. */
     public static final String ATTEMPTS = "WeChatAttempts";
 
     static final String CALL = "direct:wechat-api-call";
     static final String HTTP = "direct:wechat-http";
     public static final String TOKEN_FETCH = "direct:wechat-token-fetch";
+    /** The Account a token fetch is for, on the fetch's own exchange; removed before the HTTP call. */
+    public static final String TOKEN_ACCOUNT = "wechatTokenAccount";
 
     private static final Logger LOG = LoggerFactory.getLogger(SendRoutes.class);
 
     private final SendProperties send;
     private final List<URI> baseUrls;
     private final WeChatAnswers answers;
-    private final AccessTokenSource tokens;
-    private final String appId;
-    private final String appSecret;
+    private final AccessTokens tokens;
+    private final Accounts accounts;
     private final Clock clock;
 
-    public SendRoutes(WeChatProperties wechat, SendProperties send, WeChatAnswers answers, AccessTokenSource tokens,
-            Clock clock) {
+    public SendRoutes(WeChatProperties wechat, SendProperties send, WeChatAnswers answers, AccessTokens tokens,
+            Accounts accounts, Clock clock) {
         this.send = send;
         this.baseUrls = wechat.apiBaseUrls();
         this.answers = answers;
         this.tokens = tokens;
-        this.appId = wechat.appId();
-        this.appSecret = wechat.appSecret();
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -94,7 +99,7 @@ public class SendRoutes extends RouteBuilder {
                 .end();
 
         from("direct:wechat-access-token").routeId("wechat-access-token").errorHandler(noErrorHandler())
-                .process(e -> e.getMessage().setBody(tokens.current()));
+                .process(e -> e.getMessage().setBody(tokens.of(e.getVariable(APP_ID, String.class)).current()));
 
         // The token loader's call. The secret travels in a POST body (stable_token) or query (token), never a log.
         from(TOKEN_FETCH).routeId("wechat-token-fetch").errorHandler(noErrorHandler())
@@ -144,8 +149,13 @@ public class SendRoutes extends RouteBuilder {
                 .routeConfigurationId(ErrcodeHandling.ID)
                 .setVariable(API, constant(api))
                 .setVariable(PATH, constant(api.wechatPath()))
+                // An AppId no account has fails the send (UnknownAccountException): never another account's token.
+                .process(e -> e.setVariable(APP_ID, accounts.require(e.getMessage().getHeader(Accounts.APP_ID_HEADER,
+                        String.class)).appId()))
                 .process(e -> e.setVariable(REQUEST, request(e, api)))
+                // Each account has WeChat's quota of its own, so each account has its own throttle per API.
                 .throttle(constant(send.rate(api))).totalRequestsMode().timePeriodMillis(1000)
+                    .correlationExpression(variable(APP_ID))
                 .to(CALL);
     }
 
@@ -176,7 +186,7 @@ public class SendRoutes extends RouteBuilder {
     private void checkAnswer(Exchange e) {
         SendApi api = e.getVariable(API, SendApi.class);
         try {
-            JsonNode answer = answers.check(status(e), answerBody(e), api);
+            JsonNode answer = answers.check(status(e), answerBody(e), api, e.getVariable(APP_ID, String.class));
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Attempt {} on {}: errcode 0, msgid {}", e.getProperty(ATTEMPTS), api.key(),
                         answer.path("msgid").asText("none"));
@@ -202,6 +212,9 @@ public class SendRoutes extends RouteBuilder {
     private void tokenRequest(Exchange e) {
         boolean force = e.getMessage().getBody(Boolean.class);
         var message = e.getMessage();
+        Account account = message.getHeader(TOKEN_ACCOUNT, Account.class);
+        String appId = account.appId();
+        String appSecret = account.appSecret();
         message.removeHeaders("*");
         if ("stable_token".equals(send.token().endpoint())) {
             ObjectNode body = Json.MAPPER.createObjectNode().put("grant_type", "client_credential").put("appid", appId)

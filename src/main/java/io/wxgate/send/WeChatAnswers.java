@@ -24,16 +24,16 @@ public final class WeChatAnswers {
     }
 
     /** Returns WeChat's JSON answer of a successful call, or throws the exception its errcode maps to. */
-    public JsonNode check(int status, String body, SendApi api) {
+    public JsonNode check(int status, String body, SendApi api, String appId) {
         JsonNode answer;
         try {
             answer = parse(status, body, api.key());
         } catch (WeChatApiException e) {
-            metrics.wechatAnswer(api.key(), e.getErrcode());
+            metrics.wechatAnswer(appId, api.key(), e.getErrcode());
             throw e;
         }
         int errcode = answer.path("errcode").asInt(0);
-        metrics.wechatAnswer(api.key(), errcode);
+        metrics.wechatAnswer(appId, api.key(), errcode);
         if (errcode != 0) {
             throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api.key());
         }

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,6 +32,9 @@ import io.wxgate.message.Json;
  * temporary file and renamed over the old. The rename costs a hundred times more on this kind of disk (an inode
  * freed per update), which made it the bottleneck of durable sends (bench/README.md).
  * Failed sends are also linked under {@code failed/}, and msgids under {@code by-msgid/}, so neither lookup scans.
+ * WeChat numbers msgids per account: the default account's are {@code by-msgid/<msgid>} (where they were before the
+ * gateway served several accounts, so a report for an older send still finds it), another account's are
+ * {@code by-msgid/<appid>/<msgid>}.
  */
 public final class FileSendStore implements SendStore {
 
@@ -42,9 +46,12 @@ public final class FileSendStore implements SendStore {
     private final Path records;
     private final Path byMsgid;
     private final Path failed;
+    private final String defaultAppid;
     private final Object[] locks = new Object[LOCK_STRIPES];
 
-    public FileSendStore(Path dir) {
+    /** @param defaultAppid the default account's AppId, which records written before accounts existed belong to */
+    public FileSendStore(Path dir, String defaultAppid) {
+        this.defaultAppid = defaultAppid;
         this.records = dir.resolve("records");
         this.byMsgid = dir.resolve("by-msgid");
         this.failed = dir.resolve("failed");
@@ -96,10 +103,10 @@ public final class FileSendStore implements SendStore {
     }
 
     @Override
-    public Optional<SendRecord> findByMsgid(long msgid) {
+    public Optional<SendRecord> findByMsgid(String appid, long msgid) {
         try {
-            String id = Files.readString(byMsgid.resolve(Long.toString(msgid))).trim();
-            return id.isEmpty() ? Optional.empty() : find(id);
+            String id = Files.readString(msgidIndex(appid, msgid)).trim();
+            return id.isEmpty() ? Optional.empty() : find(id).filter(r -> appid.equals(r.appid()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -108,12 +115,12 @@ public final class FileSendStore implements SendStore {
     }
 
     @Override
-    public List<SendRecord> failed(int limit) {
+    public List<SendRecord> failed(int limit, Predicate<SendRecord> which) {
         List<SendRecord> result = new ArrayList<>();
         try (Stream<Path> links = Files.list(failed)) {
             for (Path link : links.toList()) {
                 read(fileOf(link.getFileName().toString())).filter(r -> SendRecord.FAILED.equals(r.status()))
-                        .ifPresent(result::add);
+                        .filter(which).ifPresent(result::add);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -138,7 +145,11 @@ public final class FileSendStore implements SendStore {
             writeWhole(file, content, previous == null);
             if (next.msgid() != null && (previous == null || !next.msgid().equals(previous.msgid()))) {
                 // A few bytes, written whole by one write: no rename needed (and a rename is what costs here).
-                writeWhole(byMsgid.resolve(next.msgid().toString()), next.id().getBytes(StandardCharsets.UTF_8), true);
+                Path index = msgidIndex(next.appid(), next.msgid());
+                if (!index.getParent().equals(byMsgid)) {
+                    Files.createDirectories(index.getParent());
+                }
+                writeWhole(index, next.id().getBytes(StandardCharsets.UTF_8), true);
             }
             if (wasFailed && !isFailed) {
                 Files.deleteIfExists(failedLink);
@@ -148,11 +159,23 @@ public final class FileSendStore implements SendStore {
         }
     }
 
+    private Path msgidIndex(String appid, long msgid) {
+        String name = Long.toString(msgid);
+        if (defaultAppid.equals(appid)) {
+            return byMsgid.resolve(name);
+        }
+        if (appid == null || !SAFE_ID.matcher(appid).matches()) {
+            throw new IllegalArgumentException("not an AppId");
+        }
+        return byMsgid.resolve(appid).resolve(name);
+    }
+
     private Optional<SendRecord> read(Path file) {
         try {
             byte[] content = Files.readAllBytes(file);
             // Empty only when the process died between creating the file and its one write: never stored.
-            return content.length == 0 ? Optional.empty() : Optional.of(Json.MAPPER.readValue(content, SendRecord.class));
+            return content.length == 0 ? Optional.empty()
+                    : Optional.of(Json.MAPPER.readValue(content, SendRecord.class).withAccountOr(defaultAppid));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import io.wxgate.message.Json;
@@ -18,6 +19,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * Send records shared by every instance, so a send accepted by one is visible through all. Updates are
  * optimistic transactions (WATCH/MULTI), retried when another instance changed the record in between.
+ * Records are found by the gateway's own id, unique across accounts, under the default account's keys (where they
+ * were before the gateway served several accounts); the msgid index is per account, as WeChat numbers msgids.
  */
 public final class RedisSendStore implements SendStore {
 
@@ -25,7 +28,10 @@ public final class RedisSendStore implements SendStore {
     private final RedisKeys keys;
     private final Duration ttl;
 
-    /** @param ttl how long a record is kept after its last change */
+    /**
+     * @param keys the default account's keys
+     * @param ttl  how long a record is kept after its last change
+     */
     public RedisSendStore(StringRedisTemplate redis, RedisKeys keys, Duration ttl) {
         this.redis = redis;
         this.keys = keys;
@@ -45,6 +51,10 @@ public final class RedisSendStore implements SendStore {
     @Override
     public Optional<SendRecord> find(String id) {
         return Optional.ofNullable(redis.opsForValue().get(keys.of("send", id))).map(this::read);
+    }
+
+    private String msgidKey(String appid, long msgid) {
+        return new RedisKeys(keys.prefix(), appid).of("send-msgid", Long.toString(msgid));
     }
 
     @Override
@@ -77,18 +87,23 @@ public final class RedisSendStore implements SendStore {
     }
 
     @Override
-    public Optional<SendRecord> findByMsgid(long msgid) {
-        return Optional.ofNullable(redis.opsForValue().get(keys.of("send-msgid", Long.toString(msgid))))
-                .flatMap(this::find);
+    public Optional<SendRecord> findByMsgid(String appid, long msgid) {
+        return Optional.ofNullable(redis.opsForValue().get(msgidKey(appid, msgid)))
+                .flatMap(this::find).filter(r -> appid.equals(r.appid()));
     }
 
+    /** Reads the failed index a page at a time, so one account's many dead letters do not hide another's. */
     @Override
-    public List<SendRecord> failed(int limit) {
-        Set<String> ids = redis.opsForZSet().reverseRange(keys.of("sends-failed"), 0, limit - 1L);
+    public List<SendRecord> failed(int limit, Predicate<SendRecord> which) {
         List<SendRecord> result = new ArrayList<>();
-        if (ids != null) {
+        for (long start = 0; result.size() < limit; start += limit) {
+            Set<String> ids = redis.opsForZSet().reverseRange(keys.of("sends-failed"), start, start + limit - 1L);
+            if (ids == null || ids.isEmpty()) {
+                break;
+            }
             for (String id : ids) {
-                find(id).filter(r -> SendRecord.FAILED.equals(r.status())).ifPresent(result::add);
+                find(id).filter(r -> SendRecord.FAILED.equals(r.status())).filter(which)
+                        .filter(r -> result.size() < limit).ifPresent(result::add);
             }
         }
         return result;
@@ -97,7 +112,7 @@ public final class RedisSendStore implements SendStore {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private void index(RedisOperations ops, SendRecord record) {
         if (record.msgid() != null) {
-            ops.opsForValue().set(keys.of("send-msgid", record.msgid().toString()), record.id(), ttl);
+            ops.opsForValue().set(msgidKey(record.appid(), record.msgid()), record.id(), ttl);
         }
         if (SendRecord.FAILED.equals(record.status())) {
             ops.opsForZSet().add(keys.of("sends-failed"), record.id(), record.updatedAt().toEpochMilli());
@@ -116,7 +131,7 @@ public final class RedisSendStore implements SendStore {
 
     private SendRecord read(String text) {
         try {
-            return Json.MAPPER.readValue(text, SendRecord.class);
+            return Json.MAPPER.readValue(text, SendRecord.class).withAccountOr(keys.appId());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

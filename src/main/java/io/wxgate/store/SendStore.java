@@ -2,6 +2,7 @@ package io.wxgate.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /** Send records, kept across restarts: a directory by default, Redis in cluster mode. */
@@ -15,9 +16,12 @@ public interface SendStore {
     /** Applies a change to the stored record atomically; empty when there is no such record. */
     Optional<SendRecord> update(String id, UnaryOperator<SendRecord> change);
 
-    /** The send WeChat numbered {@code msgid} (the MsgID of TEMPLATESENDJOBFINISH). */
-    Optional<SendRecord> findByMsgid(long msgid);
+    /**
+     * The send WeChat numbered {@code msgid} for account {@code appid} (the MsgID of TEMPLATESENDJOBFINISH). WeChat
+     * numbers msgids per account, so two accounts may each have a send with the same one.
+     */
+    Optional<SendRecord> findByMsgid(String appid, long msgid);
 
-    /** Failed sends, newest first, at most {@code limit}. */
-    List<SendRecord> failed(int limit);
+    /** Failed sends that {@code which} accepts, newest first, at most {@code limit}. */
+    List<SendRecord> failed(int limit, Predicate<SendRecord> which);
 }

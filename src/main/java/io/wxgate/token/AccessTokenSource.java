@@ -11,4 +11,11 @@ public interface AccessTokenSource {
      * failures of one token cause one refresh, not N (compare-and-invalidate, SPEC §4).
      */
     void invalidate(String failingToken);
+
+    /**
+     * The account's AppSecret changed: the token fetched with the old one is no longer trusted. A source kept in
+     * this JVM only is simply let go; a shared one removes its token, so the next fetch uses the new AppSecret.
+     */
+    default void discard() {
+    }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.wxgate.account.Account;
 import io.wxgate.store.RedisKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
 
     private final StringRedisTemplate redis;
     private final RedisKeys keys;
+    private final Account account;
     private final TokenFetcher fetcher;
     private final Duration margin;
     private final Duration lockWait;
@@ -51,10 +53,13 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
     private final String instance = UUID.randomUUID().toString();
     private final ReentrantLock localFetch = new ReentrantLock();
 
-    public RedisAccessTokenSource(StringRedisTemplate redis, RedisKeys keys, TokenFetcher fetcher, Duration margin,
-            Duration lockWait, boolean forceRefreshSupported, Duration forceInterval, int forcePerDay, Clock clock) {
+    /** @param keys the account's keys: each account has its own token, lock and force_refresh budget */
+    public RedisAccessTokenSource(StringRedisTemplate redis, RedisKeys keys, Account account, TokenFetcher fetcher,
+            Duration margin, Duration lockWait, boolean forceRefreshSupported, Duration forceInterval, int forcePerDay,
+            Clock clock) {
         this.redis = redis;
         this.keys = keys;
+        this.account = account;
         this.fetcher = fetcher;
         this.margin = margin;
         this.lockWait = lockWait;
@@ -115,13 +120,18 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
                 Long.toString(Duration.ofMinutes(5).toMillis()));
     }
 
+    @Override
+    public void discard() {
+        redis.delete(keys.of("token"));
+    }
+
     private AccessToken fetchAndStore() {
-        AccessToken token = fetcher.fetch(false);
+        AccessToken token = fetcher.fetch(account, false);
         String refused = redis.opsForValue().get(keys.of("token-refused"));
         if (token.value().equals(refused)) {
             if (forceRefreshSupported && takeForceRefresh()) {
                 LOG.warn("WeChat returned the refused access_token again; fetching with force_refresh");
-                token = fetcher.fetch(true);
+                token = fetcher.fetch(account, true);
             } else {
                 LOG.warn("WeChat returned the refused access_token again and force_refresh is not allowed now");
             }

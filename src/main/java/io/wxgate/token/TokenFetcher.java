@@ -1,8 +1,10 @@
 package io.wxgate.token;
 
-/** One call to WeChat's token endpoint. */
+import io.wxgate.account.Account;
+
+/** One call to WeChat's token endpoint, made with the account's AppId and AppSecret. */
 @FunctionalInterface
 public interface TokenFetcher {
 
-    AccessToken fetch(boolean forceRefresh);
+    AccessToken fetch(Account account, boolean forceRefresh);
 }

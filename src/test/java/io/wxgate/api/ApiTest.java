@@ -134,7 +134,7 @@ class ApiTest extends GatewayTest {
 
         JsonNode delivered = awaitStatus("template-messages", id, "delivered");
         assertThat(delivered.fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("id", "status", "msgid", "errcode", "errmsg", "attempts");
+                .containsExactlyInAnyOrder("id", "appid", "status", "msgid", "errcode", "errmsg", "attempts");
     }
 
     @Test

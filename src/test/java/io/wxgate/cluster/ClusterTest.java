@@ -110,6 +110,8 @@ class ClusterTest {
             settings.put("wechat.queue.consumers", "2");
             settings.put("wechat.send.rate-per-second.template", "1000");
             settings.put("camel.main.routes-reload-enabled", "false");
+            // Every instance reads the same accounts file (SPEC §7): the test gateway's, with its second account.
+            settings.put("wechat.accounts.file", GatewayTest.ACCOUNTS_FILE.toString());
             settings.putAll(extraSettings);
             return GatewayProcess.start(port, settings, data.resolve("gateway.log"));
         } catch (IOException e) {
@@ -193,26 +195,39 @@ class ClusterTest {
         return forwarded;
     }
 
-    @Test
-    @Order(1)
-    void coldStartSendsThroughBothInstancesFetchOneTokenAndAnInvalidatedTokenIsRefreshedOnce() {
-        int before = SIM.tokenFetches();
+    /** Sends alternate between the instances and, within each instance, between the two accounts. */
+    private static void sendThroughBothInstancesForBothAccounts(int count) {
         List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < count; i++) {
             ApiClient api = new ApiClient(i % 2 == 0 ? portA : portB, API_KEY);
-            sends.add(CompletableFuture.supplyAsync(() -> api.post("/api/v1/template-messages", template(Samples.user()))));
+            String path = (i / 2) % 2 == 0 ? "/api/v1/template-messages"
+                    : "/api/v1/accounts/" + GatewayTest.SECOND_APP_ID + "/template-messages";
+            sends.add(CompletableFuture.supplyAsync(() -> api.post(path, template(Samples.user()))));
         }
         sends.forEach(s -> assertThat(s.join().statusCode()).isEqualTo(202));
-        await().atMost(Duration.ofSeconds(30)).until(() -> SIM.deliveries("template").size() >= 40);
-        assertThat(SIM.tokenFetches() - before).as("token fetches on a cold cluster").isEqualTo(1);
+    }
 
-        SIM.invalidateToken();
+    @Test
+    @Order(1)
+    void coldStartSendsThroughBothInstancesFetchOneTokenPerAccountAndAnInvalidatedTokenIsRefreshedOnce() {
+        String second = GatewayTest.SECOND_APP_ID;
+        int before = SIM.tokenFetches(GatewayTest.APP_ID);
+        int secondBefore = SIM.tokenFetches(second);
+
+        sendThroughBothInstancesForBothAccounts(40);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> SIM.deliveries("template").size() >= 40);
+        assertThat(SIM.deliveries("template")).filteredOn(d -> second.equals(d.appId())).hasSize(20);
+        assertThat(SIM.tokenFetches(GatewayTest.APP_ID) - before).as("token fetches on a cold cluster").isEqualTo(1);
+        assertThat(SIM.tokenFetches(second) - secondBefore).as("the second account's, on a cold cluster").isEqualTo(1);
+        assertThat(storedKeys(KEY_PREFIX + second + ":token")).as("the account's own Redis key").hasSize(1);
+
+        SIM.invalidateToken(second);
         int delivered = SIM.deliveries("template").size();
-        for (int i = 0; i < 40; i++) {
-            new ApiClient(i % 2 == 0 ? portA : portB, API_KEY).post("/api/v1/template-messages", template(Samples.user()));
-        }
+        sendThroughBothInstancesForBothAccounts(40);
         await().atMost(Duration.ofSeconds(30)).until(() -> SIM.deliveries("template").size() >= delivered + 40);
-        assertThat(SIM.tokenFetches() - before).as("token fetches after one invalidation").isEqualTo(2);
+        assertThat(SIM.tokenFetches(second) - secondBefore).as("after one invalidation").isEqualTo(2);
+        assertThat(SIM.tokenFetches(GatewayTest.APP_ID) - before).as("the other account untouched").isEqualTo(1);
     }
 
     @Test
@@ -234,6 +249,38 @@ class ClusterTest {
         assertThat(replies.iterator().next()).contains("Reply 'hours'");
         Thread.sleep(500);
         assertThat(drainForwarded()).filteredOn(j -> msgId.equals(j.path("MsgId").asText())).hasSize(1);
+    }
+
+    @Test
+    @Order(2)
+    void aRetryStormForTheSecondAccountSplitAcrossBothInstancesIsProcessedOnceWithItsOwnAnswer() throws Exception {
+        drainForwarded();
+        String msgId = Samples.newMsgId();
+        String user = Samples.user();
+        Delivery d = secondDriver(portA).delivery(Mode.SAFE, Samples.event(user, CallbackDriver.now(), "subscribe", null)
+                .replace("</xml>", "<MsgId>" + msgId + "</MsgId></xml>"));
+
+        List<CompletableFuture<HttpResponse<String>>> copies = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            CallbackDriver target = secondDriver(i % 2 == 0 ? portA : portB);
+            copies.add(CompletableFuture.supplyAsync(() -> target.send(d)));
+        }
+        CallbackDriver opener = secondDriver(portA);
+        Set<String> replies = copies.stream().map(CompletableFuture::join).map(opener::openReply).collect(Collectors.toSet());
+        // The same MsgId on the default account is another message, not a retry of this one.
+        String defaultReply = driver(portB).openReply(driver(portB).send(driver(portB).delivery(Mode.SAFE,
+                Samples.text(user, "help", msgId))));
+
+        assertThat(replies).hasSize(1);
+        assertThat(defaultReply).contains("<Content>").isNotEqualTo(replies.iterator().next());
+        Thread.sleep(500);
+        List<JsonNode> forwarded = drainForwarded().stream().filter(j -> msgId.equals(j.path("MsgId").asText())).toList();
+        assertThat(forwarded).hasSize(2);
+    }
+
+    private static CallbackDriver secondDriver(int port) {
+        return new CallbackDriver(URI.create("http://127.0.0.1:" + port + "/wechat/callback/" + GatewayTest.SECOND_APP_ID),
+                GatewayTest.SECOND_TOKEN, new WeChatCipher(GatewayTest.SECOND_AES_KEY, GatewayTest.SECOND_APP_ID));
     }
 
     @Test
@@ -260,6 +307,11 @@ class ClusterTest {
         String throughB = ApiClient.json(new ApiClient(portB, API_KEY).get("/api/v1/access-token")).get("access_token").asText();
 
         assertThat(throughA).isEqualTo(throughB).isEqualTo(SIM.currentToken());
+        String path = "/api/v1/accounts/" + GatewayTest.SECOND_APP_ID + "/access-token";
+        String secondThroughA = ApiClient.json(new ApiClient(portA, API_KEY).get(path)).get("access_token").asText();
+        String secondThroughB = ApiClient.json(new ApiClient(portB, API_KEY).get(path)).get("access_token").asText();
+        assertThat(secondThroughA).isEqualTo(secondThroughB).isEqualTo(SIM.currentToken(GatewayTest.SECOND_APP_ID))
+                .isNotEqualTo(throughA);
     }
 
     @Test

@@ -38,16 +38,17 @@ class OperabilityTest extends GatewayTest {
         JsonNode health = ApiClient.json(up);
         assertThat(health.get("components").fieldNames()).toIterable().contains("camelHealth", "jms", "wechatAlerts");
 
-        alerts.raise(40164, "invalid ip 203.0.113.9, not in whitelist", "template");
+        alerts.raise(APP_ID, 40164, "invalid ip 203.0.113.9, not in whitelist", "template");
         try {
             HttpResponse<String> alerted = management("/actuator/health");
 
             assertThat(alerted.statusCode()).as("an alert is not DOWN").isEqualTo(200);
             JsonNode body = ApiClient.json(alerted);
             assertThat(body.get("status").asText()).isEqualTo("ALERT");
-            assertThat(body.at("/components/wechatAlerts/details/40164/errmsg").asText()).contains("not in whitelist");
+            assertThat(body.at("/components/wechatAlerts/details/" + APP_ID + ":40164/errmsg").asText())
+                    .contains("not in whitelist");
         } finally {
-            alerts.clear(40164);
+            alerts.clear(APP_ID, 40164);
         }
     }
 
@@ -60,10 +61,10 @@ class OperabilityTest extends GatewayTest {
 
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.body())
-                .contains("wxgate_callbacks_total{event=\"none\",msg_type=\"text\"}")
-                .contains("wxgate_callback_duplicates_total")
+                .contains("wxgate_callbacks_total{app_id=\"" + APP_ID + "\",event=\"none\",msg_type=\"text\"}")
+                .contains("wxgate_callback_duplicates_total{app_id=\"" + APP_ID + "\"}")
                 .contains("wxgate_callback_answer_latency_seconds")
-                .contains("wxgate_callback_answers_total{status=\"200\"}")
+                .contains("wxgate_callback_answers_total{app_id=\"" + APP_ID + "\",status=\"200\"}")
                 .contains("wxgate_queue_depth{queue=\"wechat.send.template\"}")
                 .contains("camel_routes_running_routes");
     }
@@ -73,6 +74,7 @@ class OperabilityTest extends GatewayTest {
         HttpResponse<String> scrape = management("/actuator/prometheus");
 
         assertThat(scrape.body()).doesNotContain(APP_SECRET).doesNotContain(AES_KEY).doesNotContain(API_KEY)
-                .doesNotContain(TOKEN);
+                .doesNotContain(TOKEN).doesNotContain(SECOND_SECRET).doesNotContain(SECOND_AES_KEY)
+                .doesNotContain(SECOND_API_KEY).doesNotContain(SECOND_TOKEN);
     }
 }

@@ -132,8 +132,8 @@ class SendTest extends GatewayTest {
                 .satisfies(e -> assertThat(e.getErrcode()).isEqualTo(40013));
         assertThat(sim.calls(STABLE_TOKEN)).hasSize(1);
         assertThat(sim.calls(TEMPLATE)).isEmpty();
-        assertThat(alerts.active()).containsKey(40013);
-        alerts.clear(40013);
+        assertThat(alerts.active(APP_ID)).extracting(OperatorAlerts.Alert::errcode).containsExactly(40013);
+        alerts.clear(APP_ID, 40013);
     }
 
     @Test
@@ -274,8 +274,8 @@ class SendTest extends GatewayTest {
 
         assertThat(failureOf(thrown)).isInstanceOf(OperatorAlertException.class);
         assertThat(sim.calls(TEMPLATE)).hasSize(1);
-        assertThat(alerts.active()).containsKey(40164);
-        alerts.clear(40164);
+        assertThat(alerts.active(APP_ID)).extracting(OperatorAlerts.Alert::errcode).containsExactly(40164);
+        alerts.clear(APP_ID, 40164);
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.testkit.GatewayTest;
 import io.wxgate.testkit.Samples;
 import org.apache.camel.ProducerTemplate;
@@ -24,23 +26,31 @@ class ThrottleTest extends GatewayTest {
     @Autowired
     ProducerTemplate producer;
 
-    @Test
-    void subscribeSendsNeverExceedTheirRateInAnyOneSecond() {
-        resetWeChat();
-        int sends = SUBSCRIBE_RATE * 3;
-        ExecutorService callers = Executors.newFixedThreadPool(sends);
+    /** {@code count} subscribe sends at once, the i-th for account {@code appIdOf(i)} (null: the default account). */
+    private void sendAtOnce(int count, IntFunction<String> appIdOf) {
+        ExecutorService callers = Executors.newFixedThreadPool(count);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         try {
-            for (int i = 0; i < sends; i++) {
+            for (int i = 0; i < count; i++) {
                 String user = Samples.user();
                 SIMULATOR.grantSubscribe(user, "tmpl-sub", 1);
-                String json = "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-sub\",\"data\":{\"thing1\":{\"value\":\"x\"}}}";
-                all.add(CompletableFuture.runAsync(() -> producer.requestBody("direct:wechat-send-subscribe", json), callers));
+                String json = "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-sub\","
+                        + "\"data\":{\"thing1\":{\"value\":\"x\"}}}";
+                String appId = appIdOf.apply(i);
+                all.add(CompletableFuture.runAsync(() -> producer.requestBodyAndHeader("direct:wechat-send-subscribe",
+                        json, Accounts.APP_ID_HEADER, appId), callers));
             }
             all.forEach(CompletableFuture::join);
         } finally {
             callers.shutdown();
         }
+    }
+
+    @Test
+    void subscribeSendsNeverExceedTheirRateInAnyOneSecond() {
+        resetWeChat();
+        int sends = SUBSCRIBE_RATE * 3;
+        sendAtOnce(sends, i -> null);
 
         List<Instant> at = SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.at()).sorted().toList();
         assertThat(at).as("calls: %s", SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.status() + " " + c.answer()).toList())
@@ -58,5 +68,23 @@ class ThrottleTest extends GatewayTest {
         // Timing on a shared machine is loose: allow one call of slack, and a generous lower bound on the spread.
         assertThat(busiest).isLessThanOrEqualTo(SUBSCRIBE_RATE + 1);
         assertThat(Duration.between(at.get(0), at.get(at.size() - 1))).isGreaterThan(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void eachAccountHasAThrottleOfItsOwn() {
+        resetWeChat();
+        // Let the previous test's period run out, so each account starts with its whole rate.
+        try {
+            Thread.sleep(1200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sendAtOnce(SUBSCRIBE_RATE * 2, i -> i % 2 == 0 ? APP_ID : SECOND_APP_ID);
+
+        // Each account sent its rate: together twice the rate within one period, which one shared throttle would not
+        // let by.
+        List<Instant> at = SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.at()).sorted().toList();
+        assertThat(at).hasSize(SUBSCRIBE_RATE * 2);
+        assertThat(Duration.between(at.get(0), at.get(at.size() - 1))).isLessThan(Duration.ofMillis(800));
     }
 }

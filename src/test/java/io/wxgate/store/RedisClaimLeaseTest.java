@@ -10,13 +10,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.wxgate.testkit.LocalRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -26,13 +24,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 class RedisClaimLeaseTest {
 
-    private static final String PREFIX = "wxgate-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration SHORT_LEASE = Duration.ofMillis(300);
-    private static LettuceConnectionFactory factory;
+    private static LocalRedis local;
     private static StringRedisTemplate redis;
 
-    private final RedisKeys keys = new RedisKeys(PREFIX, "wxtestapp");
+    private final RedisKeys keys = new RedisKeys(local.prefix(), "wxtestapp");
     private final List<RedisFirstReplyStore> opened = new ArrayList<>();
 
     /** One gateway instance's view of the shared stores. */
@@ -41,10 +38,8 @@ class RedisClaimLeaseTest {
 
     @BeforeAll
     static void connect() {
-        factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-        factory.afterPropertiesSet();
-        redis = new StringRedisTemplate(factory);
-        redis.afterPropertiesSet();
+        local = new LocalRedis();
+        redis = local.template();
     }
 
     @AfterEach
@@ -54,14 +49,7 @@ class RedisClaimLeaseTest {
 
     @AfterAll
     static void removeKeysAndDisconnect() {
-        try (var cursor = redis.scan(ScanOptions.scanOptions().match(PREFIX + "*").count(500).build())) {
-            List<String> mine = new ArrayList<>();
-            cursor.forEachRemaining(mine::add);
-            if (!mine.isEmpty()) {
-                redis.delete(mine);
-            }
-        }
-        factory.destroy();
+        local.close();
     }
 
     private Instance instance(Duration lease) {

@@ -7,12 +7,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.simulator.WeChatApiSimulator;
-import io.wxgate.token.AccessTokenSource;
+import io.wxgate.token.AccessTokens;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,40 +40,52 @@ public abstract class GatewayTest {
     public static final int PORT = freePort();
     public static final String API_KEY = "test-api-key-9f8e7d";
     public static final String APP_SECRET = "test-app-secret-0123456789";
+    /**
+     * A second official account from the accounts file (SPEC §7), known to the simulator too: its own AppSecret,
+     * callback Token, EncodingAESKey and an API key that may act on it only.
+     */
+    public static final String SECOND_APP_ID = "wxtestapp0000002";
+    public static final String SECOND_SECRET = "test-second-secret-9876543210";
+    public static final String SECOND_TOKEN = "test-second-callback-token";
+    public static final String SECOND_AES_KEY = "c2Vjb25kQWNjb3VudEtleTAxMjM0NTY3ODlhYmNkZWZ";
+    public static final String SECOND_API_KEY = "test-second-api-key-1a2b3c";
+    public static final Path ACCOUNTS_FILE = DATA.resolveSibling(DATA.getFileName() + "-accounts.yaml");
     /** WeChat's API side; the gateway reaches it through RELAY first, then directly (failover order). */
-    public static final WeChatApiSimulator SIMULATOR = WeChatApiSimulator.start(APP_ID, APP_SECRET);
+    public static final WeChatApiSimulator SIMULATOR = WeChatApiSimulator.start(APP_ID, APP_SECRET)
+            .addAccount(SECOND_APP_ID, SECOND_SECRET);
     public static final TcpRelay RELAY = new TcpRelay(SIMULATOR.port());
     public static final DownstreamServer DOWNSTREAM = DownstreamServer.start();
 
     static {
         copyShippedRoutes();
+        writeAccountsFile();
     }
 
     @Autowired
     protected TestRecorder recorder;
     @Autowired
-    protected AccessTokenSource tokens;
+    protected AccessTokens tokens;
 
     protected final CallbackDriver driver = new CallbackDriver(
             URI.create("http://127.0.0.1:" + PORT + "/wechat/callback"), TOKEN, new WeChatCipher(AES_KEY, APP_ID));
 
     /**
-     * A WeChat that has forgotten every token, send and fault. The token the gateway holds is then one WeChat
-     * refuses, so it is dropped the way any refused token is (compare-and-invalidate): the next send fetches afresh.
-     * Asked from the gateway, not the simulator: other gateways (CrashTest, ClusterTest) take tokens from it too.
+     * A WeChat that has forgotten every token, send and fault. The tokens the gateway holds are then ones WeChat
+     * refuses, so they are dropped the way any refused token is (compare-and-invalidate): the next send fetches
+     * afresh. Asked from the gateway, not the simulator: other gateways (CrashTest, ClusterTest) take tokens from it
+     * too.
      */
     protected void resetWeChat() {
-        String held;
-        try {
-            held = tokens.current().value();
-        } catch (RuntimeException refused) {
-            // The previous test left WeChat refusing token fetches: the gateway holds none.
-            held = null;
+        Map<String, String> held = new HashMap<>();
+        for (String appId : List.of(APP_ID, SECOND_APP_ID)) {
+            try {
+                held.put(appId, tokens.of(appId).current().value());
+            } catch (RuntimeException refused) {
+                // The previous test left WeChat refusing token fetches: the gateway holds none.
+            }
         }
         SIMULATOR.reset();
-        if (held != null) {
-            tokens.invalidate(held);
-        }
+        held.forEach((appId, token) -> tokens.of(appId).invalidate(token));
     }
 
     @DynamicPropertySource
@@ -83,6 +98,7 @@ public abstract class GatewayTest {
         registry.add("wechat.encoding-aes-key", () -> AES_KEY);
         registry.add("wechat.inbound.endpoint", () -> "direct:test-dispatch");
         registry.add("wechat.app-secret", () -> APP_SECRET);
+        registry.add("wechat.accounts.file", ACCOUNTS_FILE::toString);
         registry.add("gateway.api-key", () -> API_KEY);
         registry.add("wechat.api-base-url", () -> "http://127.0.0.1:" + RELAY.port() + ",http://127.0.0.1:" + SIMULATOR.port());
         registry.add("wechat.send.backoff.initial-delay", () -> "50ms");
@@ -96,6 +112,17 @@ public abstract class GatewayTest {
                 () -> "file:" + ROUTES + "/*.camel.yaml,classpath:test-routes/*.camel.yaml");
         registry.add("camel.main.routes-reload-directory", ROUTES::toString);
         registry.add("test.downstream-port", DOWNSTREAM::port);
+    }
+
+    private static void writeAccountsFile() {
+        try {
+            Files.createDirectories(ACCOUNTS_FILE.getParent());
+            Files.writeString(ACCOUNTS_FILE, "- app-id: " + SECOND_APP_ID + "\n  app-secret: " + SECOND_SECRET
+                    + "\n  token: " + SECOND_TOKEN + "\n  encoding-aes-key: " + SECOND_AES_KEY
+                    + "\n  api-key: " + SECOND_API_KEY + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void copyShippedRoutes() {
