@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * the routes again, and one that fails there is moved on to {@code replay-failed/}. The inbound routes write and
  * replay the files, the API lists and replays them; both go through this class.
  */
-public final class InboundDeadLetters {
+public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId) {
 
     private static final String SUFFIX = ".json";
     private static final String REPLAY = "replay";
@@ -29,16 +29,6 @@ public final class InboundDeadLetters {
      * could not be read.
      */
     public record Letter(String id, String appId, String message) {
-    }
-
-    private final Path folder;
-    private final Clock clock;
-    private final String defaultAppId;
-
-    public InboundDeadLetters(Path folder, Clock clock, String defaultAppId) {
-        this.folder = folder;
-        this.clock = clock;
-        this.defaultAppId = defaultAppId;
     }
 
     /** The endpoint dead letters are written to, each under {@link #fileName}. */

@@ -16,19 +16,9 @@ import org.slf4j.LoggerFactory;
  * Turns WeChat's TEMPLATESENDJOBFINISH report into the send's final status, matched by the account it was posted for
  * and its MsgID (SPEC §5, §7): WeChat numbers msgids per account, so the MsgID alone may name another account's send.
  */
-public final class DeliveryReports {
+public record DeliveryReports(SendStore store, Accounts accounts, Clock clock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReports.class);
-
-    private final SendStore store;
-    private final Accounts accounts;
-    private final Clock clock;
-
-    public DeliveryReports(SendStore store, Accounts accounts, Clock clock) {
-        this.store = store;
-        this.accounts = accounts;
-        this.clock = clock;
-    }
 
     /** @param appId the account the callback was posted for; absent means the default account */
     public void report(@Body WeChatMessage event, @Header(Accounts.APP_ID_HEADER) String appId) {

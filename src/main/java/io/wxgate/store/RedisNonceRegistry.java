@@ -5,17 +5,7 @@ import java.time.Duration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The plain-mode nonce binding of {@link NonceRegistry}, shared by every instance. */
-public final class RedisNonceRegistry implements NonceRegistry {
-
-    private final StringRedisTemplate redis;
-    private final RedisKeys keys;
-    private final Duration window;
-
-    public RedisNonceRegistry(StringRedisTemplate redis, RedisKeys keys, Duration window) {
-        this.redis = redis;
-        this.keys = keys;
-        this.window = window;
-    }
+public record RedisNonceRegistry(StringRedisTemplate redis, RedisKeys keys, Duration window) implements NonceRegistry {
 
     @Override
     public boolean bind(String timestampAndNonce, String bodyDigest) {
