@@ -5,11 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,26 +42,46 @@ public final class Accounts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
+    /** Hex SHA-256 of an API key: how keys are held and compared. */
+    public static String keyDigest(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
     /**
      * SPEC §3, §7: the header (routes, {@code direct:} sends) and JMS string property naming the account a message
      * or a send belongs to; absent on a send means the default account.
      */
     public static final String APP_ID_HEADER = "WeChatAppId";
 
-    /** The accounts in force at one moment. */
-    public record Snapshot(Account defaultAccount, Map<String, Account> byAppId, Map<String, Account> byApiKey) {
+    /**
+     * The accounts in force at one moment. Accounts' API keys are held by their SHA-256 ({@link #keyDigest}): a
+     * request's key is found with one digest and one map look-up however many accounts there are, and the look-up's
+     * timing says nothing about a key, since nobody can choose what a key digests to.
+     */
+    public record Snapshot(Account defaultAccount, Map<String, Account> byAppId, Map<String, Account> byApiKeyDigest) {
 
         static Snapshot of(Account defaultAccount, List<Account> fromFile) {
             Map<String, Account> byAppId = new LinkedHashMap<>();
-            Map<String, Account> byApiKey = new LinkedHashMap<>();
+            Map<String, Account> byApiKeyDigest = new LinkedHashMap<>();
             byAppId.put(defaultAccount.appId(), defaultAccount);
             for (Account account : fromFile) {
                 byAppId.put(account.appId(), account);
                 if (account.hasApiKey()) {
-                    byApiKey.put(account.apiKey(), account);
+                    byApiKeyDigest.put(keyDigest(account.apiKey()), account);
                 }
             }
-            return new Snapshot(defaultAccount, Map.copyOf(byAppId), Map.copyOf(byApiKey));
+            return new Snapshot(defaultAccount, Map.copyOf(byAppId), Map.copyOf(byApiKeyDigest));
+        }
+
+        /** The account whose own API key this is, if any. */
+        public Optional<Account> forApiKey(String presented) {
+            return presented == null || presented.isEmpty() ? Optional.empty()
+                    : Optional.ofNullable(byApiKeyDigest.get(keyDigest(presented)));
         }
 
         public Optional<Account> find(String appId) {

@@ -154,8 +154,7 @@ public class SendRoutes extends RouteBuilder {
                         String.class)).appId()))
                 .process(e -> e.setVariable(REQUEST, request(e, api)))
                 // Each account has WeChat's quota of its own, so each account has its own throttle per API.
-                .throttle(constant(send.rate(api))).totalRequestsMode().timePeriodMillis(1000)
-                    .correlationExpression(variable(APP_ID))
+                .process(new AccountThrottle(send.rate(api))).id("throttle-" + api.key())
                 .to(CALL);
     }
 
