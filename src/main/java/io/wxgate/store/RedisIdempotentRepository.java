@@ -3,7 +3,6 @@ package io.wxgate.store;
 import java.time.Duration;
 
 import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -14,16 +13,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * instance that died mid-work: it lapses, and WeChat's retry claims it again (SPEC §6), here on arrival or
  * while it waits ({@link RedisFirstReplyStore#takeOver}).
  */
-public final class RedisIdempotentRepository extends ServiceSupport implements IdempotentRepository {
+public record RedisIdempotentRepository(StringRedisTemplate redis, RedisKeys keys, Duration lease)
+        implements IdempotentRepository {
 
-    private final StringRedisTemplate redis;
-    private final RedisKeys keys;
-    private final Duration lease;
+    /** Nothing to start or stop: the Redis connection is Spring's. */
+    @Override
+    public void start() {
+        // the connection factory has its own lifecycle
+    }
 
-    public RedisIdempotentRepository(StringRedisTemplate redis, RedisKeys keys, Duration lease) {
-        this.redis = redis;
-        this.keys = keys;
-        this.lease = lease;
+    @Override
+    public void stop() {
+        // the connection factory has its own lifecycle
     }
 
     @Override

@@ -21,22 +21,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * optimistic transactions (WATCH/MULTI), retried when another instance changed the record in between.
  * Records are found by the gateway's own id, unique across accounts, under the default account's keys (where they
  * were before the gateway served several accounts); the msgid index is per account, as WeChat numbers msgids.
+ *
+ * @param keys the default account's keys
+ * @param ttl  how long a record is kept after its last change
  */
-public final class RedisSendStore implements SendStore {
-
-    private final StringRedisTemplate redis;
-    private final RedisKeys keys;
-    private final Duration ttl;
-
-    /**
-     * @param keys the default account's keys
-     * @param ttl  how long a record is kept after its last change
-     */
-    public RedisSendStore(StringRedisTemplate redis, RedisKeys keys, Duration ttl) {
-        this.redis = redis;
-        this.keys = keys;
-        this.ttl = ttl;
-    }
+public record RedisSendStore(StringRedisTemplate redis, RedisKeys keys, Duration ttl) implements SendStore {
 
     @Override
     public boolean create(SendRecord record) {
