@@ -1,5 +1,6 @@
 package wxbench;
 
+import java.lang.ref.Reference;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ public final class AccountsScale {
             long t0 = System.nanoTime();
             try (Accounts accounts = new Accounts(DEFAULT, file, Duration.ofSeconds(5), "")) {
                 accounts.start();
-                if (accounts.all().size() != n + 1) {
-                    throw new IllegalStateException("expected " + (n + 1) + " accounts, got " + accounts.all().size());
+                if (accounts.snapshot().byAppId().values().size() != n + 1) {
+                    throw new IllegalStateException("expected " + (n + 1) + " accounts, got " + accounts.snapshot().byAppId().values().size());
                 }
             }
             starts.add((System.nanoTime() - t0) / 1e6);
@@ -78,7 +79,7 @@ public final class AccountsScale {
         long registry = usedAfterGc() - before;
         List<WeChatCipher> ciphers = new ArrayList<>(heapN);
         long beforeCiphers = usedAfterGc();
-        for (Account a : held.all()) {
+        for (Account a : held.snapshot().byAppId().values()) {
             ciphers.add(new WeChatCipher(a.encodingAesKey(), a.appId()));
         }
         long cipherBytes = usedAfterGc() - beforeCiphers;
@@ -86,9 +87,8 @@ public final class AccountsScale {
                 + "made for its safe-mode callbacks (one, two during a key change)%n", heapN,
                 registry / (double) heapN, cipherBytes / (double) heapN);
         held.close();
-        if (ciphers.size() != held.all().size()) {
-            throw new IllegalStateException("cipher count");
-        }
+        // The ciphers must stay reachable until the heap was measured with them.
+        Reference.reachabilityFence(ciphers);
     }
 
     private static double median(List<Double> values) {

@@ -11,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class Accounts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
     /** Hex SHA-256 of an API key: how keys are held and compared. */
-    public static String keyDigest(String key) {
+    private static String keyDigest(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(key.getBytes(StandardCharsets.UTF_8)));
@@ -171,10 +170,6 @@ public final class Accounts implements AutoCloseable {
             return defaultAccount;
         }
         return current.find(appId).orElseThrow(() -> new UnknownAccountException(appId));
-    }
-
-    public Collection<Account> all() {
-        return current.byAppId().values();
     }
 
     /** Called with the new snapshot after each applied change, on the polling thread. */

@@ -102,13 +102,12 @@ public class ApiRoutes extends RouteBuilder {
         });
         onException(WeChatApiException.class).handled(true).process(e -> {
             WeChatApiException w = e.getProperty(Exchange.EXCEPTION_CAUGHT, WeChatApiException.class);
-            ApiAnswer.json(e, 502, JSON.createObjectNode().put("error", "WeChat refused the call")
-                    .put("errcode", w.getErrcode()).put("errmsg", w.getErrmsg()));
+            refusedByWeChat(e, w.getErrcode(), w.getErrmsg());
         });
-        onException(TokenUnavailableException.class).handled(true).process(e -> ApiAnswer.json(e, 502,
-                JSON.createObjectNode().put("error", "WeChat refused the call")
-                        .put("errcode", TokenUnavailableException.ERRCODE)
-                        .put("errmsg", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
+        // Another instance's token fetch outlasting the wait: answered as WeChat's own busy answer would be.
+        onException(TokenUnavailableException.class).handled(true).process(e -> refusedByWeChat(e,
+                TokenUnavailableException.ERRCODE,
+                e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.ERROR, "API request failed: ${exception}")
                 .process(e -> ApiAnswer.json(e, 500, JSON.createObjectNode().put("error", "internal error")));
@@ -197,13 +196,17 @@ public class ApiRoutes extends RouteBuilder {
                 });
     }
 
+    private static void refusedByWeChat(Exchange e, int errcode, String errmsg) {
+        ApiAnswer.json(e, 502, JSON.createObjectNode().put("error", "WeChat refused the call")
+                .put("errcode", errcode).put("errmsg", errmsg));
+    }
+
     /**
      * Who calls, and which account the path acts on. GATEWAY_API_KEY is compared in constant time, accounts' keys by
      * their digest (Accounts.Snapshot), so the answer's timing tells nothing about a key; an unset GATEWAY_API_KEY
-     * lets only accounts' own keys in. The
-     * accounts' keys are those in force now: a key removed from the accounts file stops working with the reload.
-     * The account comes from the request's own path (camel-http drops Camel* request headers), never from a header
-     * a client could add.
+     * lets only accounts' own keys in. The accounts' keys are those in force now: a key removed from the accounts
+     * file stops working with the reload. The account comes from the request's own path (camel-http drops Camel*
+     * request headers), never from a header a client could add.
      */
     private void authorize(Exchange e) {
         String header = e.getIn().getHeader("Authorization", String.class);

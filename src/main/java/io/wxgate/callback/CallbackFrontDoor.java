@@ -106,11 +106,11 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
             account = accounts.defaultAccount();
         } else if (requested.startsWith(accountPaths)) {
             // SPEC §7: /wechat/callback/{appId}, every account's own, the default account's too.
-            account = accounts.find(requested.substring(accountPaths.length())).orElse(null);
+            String appId = requested.substring(accountPaths.length());
+            account = accounts.find(appId).orElse(null);
             if (account == null) {
                 // Counted as app_id "unknown": the metrics know only the accounts in force.
-                refuse(request, response, callback, 404, "no such official account",
-                        requested.substring(accountPaths.length()), System.nanoTime());
+                refuse(request, response, callback, 404, "no such official account", appId, System.nanoTime());
                 return true;
             }
         } else {

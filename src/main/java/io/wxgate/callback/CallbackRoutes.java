@@ -3,12 +3,10 @@ package io.wxgate.callback;
 import javax.xml.stream.XMLStreamException;
 
 import com.fasterxml.jackson.core.JacksonException;
-import io.wxgate.config.WeChatProperties;
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.message.XmlRejectedException;
-import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -37,7 +35,7 @@ public class CallbackRoutes extends RouteBuilder {
 
     private final GatewayMetrics metrics;
 
-    public CallbackRoutes(WeChatProperties settings, CallbackVerifier verifier, WeChatXml xml,
+    public CallbackRoutes(CallbackVerifier verifier, WeChatXml xml,
             IdempotentRepository dedupeRepository, InboundDispatcher dispatcher, CallbackFrontDoor frontDoor,
             GatewayMetrics metrics) {
         this.metrics = metrics;

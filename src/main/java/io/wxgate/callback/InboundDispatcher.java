@@ -6,9 +6,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.wxgate.account.Accounts;
 import io.wxgate.message.Reply;
 import io.wxgate.message.WeChatMessage;
-import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContext;
 import io.wxgate.store.FirstReplyStore;
@@ -59,23 +59,24 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
         boolean retry = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
         CallbackRequest request = exchange.getProperty(CallbackRequest.PROPERTY, CallbackRequest.class);
         WeChatMessage message = exchange.getIn().getBody(WeChatMessage.class);
+        String appId = request.account().appId();
         CompletableFuture<String> first = replies.replyFor(key);
         // Done for the first delivery. A retry owns the message only if the instance that claimed it died
         // unanswered and this retry took the lapsed claim over (SPEC §6); it then processes it as the first would.
         CompletableFuture<Void> owned = retry ? replies.takeOver(key) : FIRST_DELIVERY;
         if (retry) {
-            metrics.duplicate(request.account().appId());
+            metrics.duplicate(appId);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Retry of {}: answered with the first delivery's reply", InboundRoutes.logId(message, key));
             }
             owned.thenRun(() -> {
                 LOG.warn("Took over {}: the instance that claimed it stopped before answering",
                         InboundRoutes.logId(message, key));
-                start(key, message, request.account().appId());
+                start(key, message, appId);
             });
         } else {
-            metrics.callback(request.account().appId(), message.getMsgType(), message.getEvent());
-            start(key, message, request.account().appId());
+            metrics.callback(appId, message.getMsgType(), message.getEvent());
+            start(key, message, appId);
         }
         long remaining = deadlineNanos - (System.nanoTime() - request.arrivalNanos());
         first.copy()
@@ -89,7 +90,7 @@ public final class InboundDispatcher extends AsyncProcessorSupport implements As
                         if (failure != null) {
                             if (owner && replies.offer(key, "")) {
                                 // Claimed the answer for success; had the routes won the race a moment ago, theirs stands.
-                                metrics.deadlineHit(request.account().appId());
+                                metrics.deadlineHit(appId);
                             }
                             answer = first.getNow("");
                         }

@@ -5,7 +5,6 @@ import java.time.Clock;
 import io.wxgate.account.Accounts;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessage;
-import io.wxgate.account.Accounts;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.send.DeliveryReports;

@@ -3,6 +3,7 @@ package io.wxgate.message;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.Exchange;
@@ -22,22 +23,16 @@ public final class WeChatMessageConversions {
     }
 
     public static void register(TypeConverterRegistry registry) {
-        registry.addTypeConverter(String.class, WeChatMessage.class, new TypeConverterSupport() {
+        add(registry, String.class, json -> json);
+        add(registry, byte[].class, json -> json.getBytes(StandardCharsets.UTF_8));
+        add(registry, InputStream.class, json -> new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void add(TypeConverterRegistry registry, Class<?> to, Function<String, Object> fromJson) {
+        registry.addTypeConverter(to, WeChatMessage.class, new TypeConverterSupport() {
             @Override
             public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
-                return type.cast(json((WeChatMessage) value));
-            }
-        });
-        registry.addTypeConverter(byte[].class, WeChatMessage.class, new TypeConverterSupport() {
-            @Override
-            public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
-                return type.cast(json((WeChatMessage) value).getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        registry.addTypeConverter(InputStream.class, WeChatMessage.class, new TypeConverterSupport() {
-            @Override
-            public <T> T convertTo(Class<T> type, Exchange exchange, Object value) {
-                return type.cast(new ByteArrayInputStream(json((WeChatMessage) value).getBytes(StandardCharsets.UTF_8)));
+                return type.cast(fromJson.apply(json((WeChatMessage) value)));
             }
         });
     }

@@ -26,7 +26,7 @@ class AccountsPollingTest {
             Files.writeString(file, "- {app-id: wx1, app-secret: s1, token: t1}\n");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> accounts.find("wx1").isPresent());
-            assertThat(accounts.all()).hasSize(2);
+            assertThat(accounts.snapshot().byAppId().values()).hasSize(2);
         }
     }
 }

@@ -61,7 +61,7 @@ class AccountsReloadTest {
     void anAbsentFileMeansTheDefaultAccountOnly() {
         open(dir.resolve("accounts.yaml"));
 
-        assertThat(accounts.all()).containsExactly(DEFAULT);
+        assertThat(accounts.snapshot().byAppId().values()).containsExactly(DEFAULT);
         assertThat(accounts.find("wxdefault")).contains(DEFAULT);
         assertThat(accounts.find("wx1")).isEmpty();
     }
@@ -147,13 +147,13 @@ class AccountsReloadTest {
 
         write(file, "");
         assertThat(settle()).isTrue();
-        assertThat(accounts.all()).containsExactly(DEFAULT);
+        assertThat(accounts.snapshot().byAppId().values()).containsExactly(DEFAULT);
 
         write(file, ONE);
         assertThat(settle()).isTrue();
         Files.delete(file);
         assertThat(settle()).isTrue();
-        assertThat(accounts.all()).containsExactly(DEFAULT);
+        assertThat(accounts.snapshot().byAppId().values()).containsExactly(DEFAULT);
     }
 
     @Test
