@@ -20,7 +20,6 @@ import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokens;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.http.HttpComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -71,7 +70,6 @@ public class SendRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        poolWeChatConnections();
         for (SendApi api : SendApi.values()) {
             sendRoute(api);
         }
@@ -117,31 +115,25 @@ public class SendRoutes extends RouteBuilder {
         for (int i = 0; i < baseUrls.size(); i++) {
             from("direct:wechat-base-" + i).routeId("wechat-base-" + i).errorHandler(noErrorHandler())
                     .process(e -> e.setProperty(ATTEMPTS, e.getProperty(ATTEMPTS, 0, Integer.class) + 1))
-                    .to(baseUrls.get(i) + "?throwExceptionOnFailure=false");
+                    .to(weChatEndpoint(baseUrls.get(i)));
         }
     }
 
     /**
-     * The connection pool and timeouts of WeChat calls live in the component and are taken by each endpoint as
-     * it is made, so they are set here, before any route has an endpoint. (Set by a component customizer bean,
-     * they applied only when that bean happened to exist before the component: a launch with a CDS archive ran
-     * on camel-http's default of 20 connections, and half the sends per second.) Nor as camel.component.http.*
-     * keys bound to wechat.send.*: those keys are milliseconds (Long), which a duration such as "3s" does not
-     * convert to (start-up fails), the total pool (twice the per-host one) is no placeholder, and https, a
-     * component of its own, would need every key again.
+     * The connection pool and timeouts of WeChat calls, as options of the base URL's endpoint: the http and https
+     * components' own settings are the defaults of the integrators' routes (routes.http.*), a few seconds and a
+     * small pool. (Set on the component by a customizer bean, they once applied only when that bean happened to
+     * exist before the component: a launch with a CDS archive ran on camel-http's default of 20 connections, and
+     * half the sends per second.) TuningInEffectTest checks the live endpoints.
      */
-    private void poolWeChatConnections() {
-        // Only the schemes in use: making the https component sets up TLS, a few hundred ms of start-up.
-        for (String scheme : baseUrls.stream().map(URI::getScheme).distinct().toList()) {
-            HttpComponent http = getCamelContext().getComponent(scheme, HttpComponent.class);
-            http.setConnectionsPerRoute(send.maxConnections());
-            http.setMaxTotalConnections(send.maxConnections() * 2);
-            // A WeChat call must not hang for camel-http's default 3 minutes.
-            http.setConnectTimeout(send.connectTimeout().toMillis());
-            http.setConnectionRequestTimeout(send.readTimeout().toMillis());
-            http.setResponseTimeout(send.readTimeout().toMillis());
-            http.setSoTimeout(send.readTimeout().toMillis());
-        }
+    private String weChatEndpoint(URI baseUrl) {
+        long connect = send.connectTimeout().toMillis();
+        long read = send.readTimeout().toMillis();
+        return baseUrl + "?throwExceptionOnFailure=false"
+                + "&connectionsPerRoute=" + send.maxConnections() + "&maxTotalConnections=" + send.maxConnections() * 2
+                // A WeChat call must not hang for camel-http's default 3 minutes.
+                + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + read
+                + "&responseTimeout=" + read + "&soTimeout=" + read;
     }
 
     private void sendRoute(SendApi api) {

@@ -2,16 +2,17 @@ package io.wxgate.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.List;
 
 import io.wxgate.config.SendProperties;
+import io.wxgate.routes.RouteHttpProperties;
 import io.wxgate.testkit.GatewayTest;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.junit.jupiter.api.Test;
@@ -30,23 +31,54 @@ class TuningInEffectTest extends GatewayTest {
     SendProperties send;
     @Autowired
     EmbeddedActiveMQ broker;
+    @Autowired
+    RouteHttpProperties routeHttp;
 
     @Test
     void weChatCallsUseTheConfiguredPoolAndTimeouts() {
-        HttpComponent http = camel.getComponent("http", HttpComponent.class);
-        List<HttpEndpoint> weChat = camel.getEndpoints().stream()
-                .filter(HttpEndpoint.class::isInstance).map(HttpEndpoint.class::cast).toList();
+        List<HttpEndpoint> weChat = httpEndpoints().stream().filter(e -> isWeChat(e.getHttpUri())).toList();
 
         // The endpoints' pools are what the calls use; they are made when the routes start.
-        assertThat(weChat).as("the send routes' WeChat endpoints").isNotEmpty().allSatisfy(endpoint -> {
+        assertThat(weChat).as("the send routes' WeChat endpoints").hasSize(2).allSatisfy(endpoint -> {
             var pool = (PoolingHttpClientConnectionManager) endpoint.getClientConnectionManager();
             assertThat(pool.getDefaultMaxPerRoute()).isEqualTo(send.maxConnections());
             assertThat(pool.getMaxTotal()).isEqualTo(send.maxConnections() * 2);
             assertThat(endpoint.getConnectTimeout()).isEqualTo(send.connectTimeout().toMillis());
             assertThat(endpoint.getResponseTimeout()).isEqualTo(send.readTimeout().toMillis());
+            assertThat(endpoint.getConnectionRequestTimeout()).isEqualTo(send.readTimeout().toMillis());
         });
-        assertThat(http.getResponseTimeout()).isEqualTo(send.readTimeout().toMillis());
-        assertThat(http.getConnectTimeout()).isEqualTo(send.connectTimeout().toMillis());
+    }
+
+    /** SPEC §3: a route's HTTP call is bounded unless its URI says otherwise; routes.http.* are its defaults. */
+    @Test
+    void routesHttpCallsAreBoundedByDefaultAndTheirUriOptionsWin() throws Exception {
+        camel.getEndpoint("http://127.0.0.1:" + DOWNSTREAM.port() + "/tuning-default");
+        camel.getEndpoint("http://127.0.0.1:" + DOWNSTREAM.port() + "/tuning-own?responseTimeout=12345&connectionsPerRoute=3");
+
+        HttpEndpoint byDefault = endpoint("/tuning-default");
+        HttpEndpoint own = endpoint("/tuning-own");
+
+        assertThat(byDefault.getConnectTimeout()).isEqualTo(routeHttp.connectTimeout().toMillis());
+        assertThat(byDefault.getResponseTimeout()).isEqualTo(routeHttp.responseTimeout().toMillis());
+        assertThat(byDefault.getConnectionRequestTimeout()).isEqualTo(routeHttp.connectionWait().toMillis());
+        assertThat(((PoolingHttpClientConnectionManager) byDefault.getClientConnectionManager()).getDefaultMaxPerRoute())
+                .isEqualTo(routeHttp.maxConnectionsPerEndpoint());
+        assertThat(own.getResponseTimeout()).isEqualTo(12345);
+        assertThat(own.getConnectTimeout()).isEqualTo(routeHttp.connectTimeout().toMillis());
+        assertThat(((PoolingHttpClientConnectionManager) own.getClientConnectionManager()).getDefaultMaxPerRoute())
+                .isEqualTo(3);
+    }
+
+    private List<HttpEndpoint> httpEndpoints() {
+        return camel.getEndpoints().stream().filter(HttpEndpoint.class::isInstance).map(HttpEndpoint.class::cast).toList();
+    }
+
+    private HttpEndpoint endpoint(String path) {
+        return httpEndpoints().stream().filter(e -> e.getHttpUri().getPath().equals(path)).findFirst().orElseThrow();
+    }
+
+    private static boolean isWeChat(URI uri) {
+        return uri.getPort() == RELAY.port() || uri.getPort() == SIMULATOR.port();
     }
 
     @Test

@@ -196,7 +196,7 @@ public final class CallbackDriver {
         return System.currentTimeMillis() / 1000;
     }
 
-    static void sleep(Duration d) {
+    public static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

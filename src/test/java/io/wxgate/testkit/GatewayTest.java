@@ -55,6 +55,9 @@ public abstract class GatewayTest {
             .addAccount(SECOND_APP_ID, SECOND_SECRET);
     public static final TcpRelay RELAY = new TcpRelay(SIMULATOR.port());
     public static final DownstreamServer DOWNSTREAM = DownstreamServer.start();
+    /** Accepts and never answers; at most SILENT_CONNECTIONS calls of a route may wait on it at once. */
+    public static final SilentServer SILENT = SilentServer.start();
+    public static final int SILENT_CONNECTIONS = 2;
 
     static {
         copyShippedRoutes();
@@ -112,6 +115,8 @@ public abstract class GatewayTest {
                 () -> "file:" + ROUTES + "/*.camel.yaml,classpath:test-routes/*.camel.yaml");
         registry.add("camel.main.routes-reload-directory", ROUTES::toString);
         registry.add("test.downstream-port", DOWNSTREAM::port);
+        registry.add("test.silent-port", SILENT::port);
+        registry.add("routes.http.max-connections-per-endpoint", () -> SILENT_CONNECTIONS);
     }
 
     private static void writeAccountsFile() {

@@ -1,0 +1,28 @@
+package io.wxgate.routes;
+
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
+
+/**
+ * The defaults every {@code http}/{@code https} endpoint of a route starts from: camel-http's own are a 3-minute
+ * response timeout and a wait without end for a pooled connection, so one downstream that accepts and never
+ * answers held every worker running routes, and every other message waited behind it (SPEC §3). Endpoint URI
+ * options ({@code ?responseTimeout=…}, {@code connectionsPerRoute=…}) are applied after these, so they win.
+ * WeChat's own calls set theirs in their URIs (SendRoutes).
+ */
+final class RouteHttpDefaults {
+
+    private RouteHttpDefaults() {
+    }
+
+    static ComponentCustomizer customizer(RouteHttpProperties settings) {
+        return ComponentCustomizer.forType(HttpComponent.class, http -> {
+            http.setConnectTimeout(settings.connectTimeout().toMillis());
+            http.setResponseTimeout(settings.responseTimeout().toMillis());
+            http.setSoTimeout(settings.responseTimeout().toMillis());
+            // A pool per endpoint, at most this many calls in flight: the bulkhead around one downstream.
+            http.setConnectionsPerRoute(settings.maxConnectionsPerEndpoint());
+            http.setConnectionRequestTimeout(settings.connectionWait().toMillis());
+        });
+    }
+}
