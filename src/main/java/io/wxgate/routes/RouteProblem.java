@@ -106,7 +106,8 @@ public record RouteProblem(Path file, int line, String reason) {
                 .orElse(null);
     }
 
-    private static int lineOf(Path file, String routeId, String token) {
+    /** The first line at or below route {@code routeId}'s id that holds {@code token}; the id's line without one. */
+    static int lineOf(Path file, String routeId, String token) {
         List<String> lines = lines(file);
         int from = 0;
         if (routeId != null) {

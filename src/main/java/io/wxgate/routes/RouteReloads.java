@@ -84,8 +84,27 @@ public final class RouteReloads implements ResourceReload {
             // the watcher reports one save as several events (created, modified)
             return;
         }
+        Map<String, RouteDefinition> elsewhere = new HashMap<>();
+        for (RouteDefinition rd : model.getRouteDefinitions()) {
+            if (!before.contains(rd)) {
+                elsewhere.put(rd.getRouteId(), rd);
+            }
+        }
         try {
             Set<String> ids = PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+            // Camel replaces a route of the same id wherever it came from: a copied file would silently take over
+            // the original's route. Ids are unique across files, as at start-up.
+            for (String id : ids) {
+                RouteDefinition taken = elsewhere.get(id);
+                if (taken != null) {
+                    String restored = restore(model, resource, before);
+                    model.addRouteDefinitions(List.of(taken));
+                    fail(new RouteProblem(file, RouteProblem.lineOf(file, id, null), "route id " + id
+                            + " is already used by " + RoutesEndpoint.source(taken) + "; route ids must be unique"),
+                            shown, before, restored);
+                    return;
+                }
+            }
             for (RouteDefinition gone : before) {
                 if (!ids.contains(gone.getRouteId())) {
                     model.removeRouteDefinition(gone);
@@ -95,11 +114,14 @@ public final class RouteReloads implements ResourceReload {
             LOG.info("Routes reloaded from {}: {}", shown, ids);
         } catch (Exception e) {
             RouteProblem problem = RouteProblem.of(e, id -> Optional.empty(), Optional.of(file));
-            String restored = restore(model, resource, before);
-            record(new Outcome(clock.instant(), shown, before.stream().map(RouteDefinition::getRouteId).toList(),
-                    problem.toString()));
-            LOG.error("Route file not loaded: {} ({})", problem, restored);
+            fail(problem, shown, before, restore(model, resource, before));
         }
+    }
+
+    private void fail(RouteProblem problem, String shown, List<RouteDefinition> before, String restored) {
+        record(new Outcome(clock.instant(), shown, before.stream().map(RouteDefinition::getRouteId).toList(),
+                problem.toString()));
+        LOG.error("Route file not loaded: {} ({})", problem, restored);
     }
 
     /**

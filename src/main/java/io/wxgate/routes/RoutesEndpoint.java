@@ -57,7 +57,8 @@ public class RoutesEndpoint {
         return body;
     }
 
-    private static String source(RouteDefinition definition) {
+    /** Where a route was written: file and line of its {@code - route:}, or {@code built-in} and the class. */
+    static String source(RouteDefinition definition) {
         if (definition == null || definition.getResource() == null) {
             return "built-in";
         }

@@ -91,6 +91,27 @@ class RouteEditSafetyTest extends GatewayTest {
         }
     }
 
+    @Test
+    void aCopiedFileCannotTakeOverAnotherFilesRoute() throws Exception {
+        Path copy = ROUTES.resolve("keyword-copy.camel.yaml");
+        try {
+            Files.writeString(copy, Files.readString(ROUTES.resolve("keyword-reply.camel.yaml")).replace(HOURS_REPLY, "copied"));
+
+            JsonNode failing = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> health().path("components").path("routes").path("details")
+                            .path("target/test-routes/keyword-copy.camel.yaml"), d -> !d.isMissingNode());
+            assertThat(failing.get("problem").asText()).isEqualTo("target/test-routes/keyword-copy.camel.yaml:3: route id "
+                    + "keyword-reply is already used by target/test-routes/keyword-reply.camel.yaml:2; route ids must be unique");
+            assertThat(driver.send(driver.delivery(Mode.PLAIN, Samples.text("hours"))).body()).contains(HOURS_REPLY);
+            assertThat(route(routes(), "keyword-reply").get("source").asText())
+                    .isEqualTo("target/test-routes/keyword-reply.camel.yaml:2");
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> health().path("components").path("routes").path("status").asText().equals("UP"));
+    }
+
     /** A bad version of keyword-reply.camel.yaml: the old one serves, health says where, a good version clears it. */
     private void assertBadEditKeepsServing(UnaryOperator<String> edit, String reason, String lineHolds) throws Exception {
         Path file = ROUTES.resolve("keyword-reply.camel.yaml");
