@@ -1,6 +1,5 @@
 package io.wxgate.message;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
@@ -25,7 +24,7 @@ public final class WeChatMessageConversions {
     public static void register(TypeConverterRegistry registry) {
         add(registry, String.class, json -> json);
         add(registry, byte[].class, json -> json.getBytes(StandardCharsets.UTF_8));
-        add(registry, InputStream.class, json -> new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        add(registry, InputStream.class, MessageJsonStream::new);
     }
 
     private static void add(TypeConverterRegistry registry, Class<?> to, Function<String, Object> fromJson) {

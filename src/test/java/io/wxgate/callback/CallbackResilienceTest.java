@@ -54,14 +54,15 @@ class CallbackResilienceTest extends GatewayTest {
     void aRoutePostingTheMessageAsItIsSendsItsJsonAndNoWeChatParameters() throws Exception {
         String msgId = Samples.newMsgId();
 
-        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-as-is", "post-as-is", msgId)));
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text("o-as-is-用户", "post-as-is", msgId)));
 
         assertThat(answer.body()).contains("posted as is");
         DownstreamServer.Received posted = DOWNSTREAM.received().stream()
                 .filter(r -> r.body().contains(msgId)).findFirst().orElseThrow();
         var json = io.wxgate.message.Json.MAPPER.readTree(posted.body());
         assertThat(json.path("MsgId").asText()).isEqualTo(msgId);
-        assertThat(json.path("FromUserName").asText()).isEqualTo("o-as-is");
+        assertThat(json.path("FromUserName").asText()).isEqualTo("o-as-is-用户");
+        assertThat(posted.contentType()).isEqualTo("application/json; charset=UTF-8");
         assertThat(json.path("Content").asText()).isEqualTo("post-as-is");
         assertThat(posted.body()).doesNotContain("signature", "nonce", TOKEN);
     }
