@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class InboundRoutes extends RouteBuilder {
 
-    static final String INBOUND = "direct:wechat-inbound";
+    /** Where the dispatcher hands each new message; the route check (io.wxgate.check) hands its examples here too. */
+    public static final String INBOUND = "direct:wechat-inbound";
     static final String DEAD_LETTER = "direct:wechat-inbound-dead-letter";
     static final String LATE_REPLY = "direct:wechat-late-reply";
     private static final String ORIGINAL = "wechatOriginalMessage";

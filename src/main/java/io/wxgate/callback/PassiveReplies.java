@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * first delivery and every retry get the very same XML, CreateTime included. The reply itself stays in the
  * {@link #REPLY} variable, for the late-reply route when the answer cannot carry it.
  */
-final class PassiveReplies implements Processor {
+public final class PassiveReplies implements Processor {
 
-    static final String REPLY = "wechatPassiveReply";
+    /** The variable holding the {@link Reply}; read by the dispatcher, and by the route check to compare it. */
+    public static final String REPLY = "wechatPassiveReply";
     /** A passive text reply is cut off by WeChat past this many bytes (Senparc TextResponseLimitOptions). */
     static final int MAX_PASSIVE_TEXT_BYTES = 2048;
     private static final Logger LOG = LoggerFactory.getLogger(PassiveReplies.class);
