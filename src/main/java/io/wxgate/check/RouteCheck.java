@@ -58,7 +58,7 @@ public final class RouteCheck {
         return run(args, System.out);
     }
 
-    static int run(String[] args, PrintStream out) {
+    private static int run(String[] args, PrintStream out) {
         List<String> settings = new ArrayList<>();
         Path folder = Path.of(DEFAULT_FOLDER);
         for (int i = 0; i < args.length; i++) {
