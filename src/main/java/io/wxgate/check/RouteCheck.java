@@ -16,6 +16,7 @@ import io.wxgate.account.Accounts;
 import io.wxgate.account.AccountsProperties;
 import io.wxgate.callback.InboundDeadLetters;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.routes.RouteProblem;
 import org.apache.camel.CamelContext;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -100,10 +101,8 @@ public final class RouteCheck {
         }
         try (gateway) {
             CamelContext camel = gateway.getBean(CamelContext.class);
-            List<RouteFiles.Problem> problems = RouteFiles.load(camel, files(folder, ROUTE_FILES));
-            for (RouteFiles.Problem problem : problems) {
-                out.println(problem.file() + (problem.line() > 0 ? ":" + problem.line() : "") + ": " + problem.reason());
-            }
+            List<RouteProblem> problems = RouteFiles.load(camel, files(folder, ROUTE_FILES));
+            problems.forEach(out::println);
             List<Path> exampleFiles = files(folder, EXAMPLE_FILES);
             if (!problems.isEmpty()) {
                 out.println(problems.size() + (problems.size() == 1 ? " problem" : " problems")

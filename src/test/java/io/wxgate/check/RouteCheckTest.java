@@ -149,21 +149,32 @@ class RouteCheckTest {
                             uri: "jms:queue:audit?deliveryPersistant=true"
                 """);
 
+        // A second route on an input that a shipped route already has.
+        Files.writeString(routes.resolve("another-entry.camel.yaml"), """
+                - route:
+                    id: another-entry
+                    from:
+                      uri: direct:menu-click
+                      steps:
+                        - log: "menu click"
+                """);
+
         Outcome outcome = check(RouteCheck.OPTION + "=" + routes);
 
+        // As the gateway logs a reload or a start-up that fails (RouteProblem), for every file at once.
         assertThat(outcome.lines()).as(outcome.log()).containsExactly(
-                routes.resolve("audit.camel.yaml") + ":6: route audit does not load: jms endpoints have no option "
+                lineOf(routes.resolve("audit.camel.yaml"), "deliveryPersistant", 0) + ": jms endpoints have no option "
                         + "deliveryPersistant (jms://queue:audit?deliveryPersistant=true)",
-                lineOf(routes.resolve("forward.camel.yaml"), "kafak:wechat", -1) + ": route forward-to-enterprise does "
-                        + "not load: the gateway has no component \"kafak\" (kafak://wechat)",
+                lineOf(routes.resolve("forward.camel.yaml"), "kafak:wechat", 0) + ": No endpoint could be found for: "
+                        + "kafak://wechat, please check your classpath contains the needed Camel component jar.",
                 lineOf(routes.resolve("keyword-reply.camel.yaml"), "${header.WeChatContent =~ 'hours'", 0)
-                        + ": route keyword-reply does not load: simple expression \"${header.WeChatContent =~ 'hours' "
-                        + "|| ${header.WeChatContent} == '营业时间'\" is not valid: expected symbol functionEnd but was "
-                        + "eol at location 69",
-                lineOf(routes.resolve("welcome.camel.yaml"), "- log: oops", 0) + ": does not load: expected <block end>, "
-                        + "but found '-' (while parsing a block mapping at line "
-                        + (lineNumber(routes.resolve("welcome.camel.yaml"), "- log: oops") - 2) + ")",
-                "4 problems in the route files; examples not run");
+                        + ": invalid expression ${header.WeChatContent =~ 'hours' || ${header.WeChatContent} == '营业时间'"
+                        + ": expected symbol functionEnd but was eol",
+                lineOf(routes.resolve("menu-click.camel.yaml"), "id: menu-click", -1) + ": route menu-click: its input "
+                        + "direct://menu-click is already that of route another-entry (another-entry.camel.yaml:4)",
+                lineOf(routes.resolve("welcome.camel.yaml"), "- log: oops", 0) + ": while parsing a block mapping: "
+                        + "expected <block end>, but found '-'",
+                "5 problems in the route files; examples not run");
         assertThat(outcome.status()).isEqualTo(1);
     }
 
