@@ -2,6 +2,7 @@ package io.wxgate.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,15 @@ public final class GatewayProcess {
             GatewayProcess gateway = new GatewayProcess(p, port);
             gateway.awaitListening(Duration.ofSeconds(180));
             return gateway;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port nothing listens on at the moment: for a gateway to take, or to stand for a server that is down. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
