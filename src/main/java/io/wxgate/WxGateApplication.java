@@ -1,5 +1,6 @@
 package io.wxgate;
 
+import io.wxgate.connectors.ExtensionFolder;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -11,6 +12,20 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class WxGateApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(WxGateApplication.class, args);
+        ExtensionFolder lib;
+        try {
+            lib = ExtensionFolder.fromEnvironment();
+        } catch (IllegalStateException e) {
+            // Before Spring, so before logging: a plain line on stderr, and the status a deploy pipeline sees.
+            System.err.println("wxgate did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // Spring's class loader, and through it Camel's (the application context's), is the thread's context class
+        // loader when the application starts: from here on components, starters and drivers in the folder are found.
+        Thread.currentThread().setContextClassLoader(lib.classLoader(WxGateApplication.class.getClassLoader()));
+        SpringApplication application = new SpringApplication(WxGateApplication.class);
+        application.addListeners(lib.startUpLog());
+        application.run(args);
     }
 }
