@@ -48,7 +48,8 @@ class ExtensionFolderTest {
 
         ExtensionFolder lib = ExtensionFolder.scan(folder);
 
-        assertThat(lib.jars()).extracting(p -> p.getFileName().toString()).containsExactly("a-client.jar", "b-component.jar");
+        assertThat(lib.jars()).extracting(p -> p.getFileName().toString())
+                .containsExactly("a-client.jar", "b-component.jar");
         assertThat(lib.describe()).endsWith("2 jar(s) joined the classpath: a-client.jar, b-component.jar");
         ClassLoader loader = lib.classLoader(getClass().getClassLoader());
         try (InputStream in = loader.getResourceAsStream("META-INF/services/org/apache/camel/component/wxtest")) {

@@ -22,7 +22,8 @@ class WeChatMessageConversionsTest {
 
     private final WeChatMessage text = new WeChatXml().parse("<xml><ToUserName><![CDATA[gh_3a1b9c0d7e2f]]></ToUserName>"
             + "<FromUserName><![CDATA[oQ7Rk5vZ3yLb]]></FromUserName><CreateTime>1718000000</CreateTime>"
-            + "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好]]></Content><MsgId>24602935691055734</MsgId></xml>");
+            + "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好]]></Content>"
+            + "<MsgId>24602935691055734</MsgId></xml>");
     private final CamelContext camel = new DefaultCamelContext();
 
     @AfterEach

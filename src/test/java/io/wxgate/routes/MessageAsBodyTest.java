@@ -32,7 +32,8 @@ class MessageAsBodyTest extends GatewayTest {
         String msgId = Samples.newMsgId();
         String user = Samples.user();
 
-        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text(user, "connectors jms", msgId)));
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN,
+                Samples.text(user, "connectors jms", msgId)));
 
         assertThat(answer.body()).contains("handed on");
         jms.setReceiveTimeout(10_000);
