@@ -1,19 +1,37 @@
 package io.wxgate;
 
 import io.wxgate.check.RouteCheck;
+import io.wxgate.connectors.ExtensionFolder;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-@SpringBootApplication
+/** Boot's DataSource auto-configuration is replaced by connectors.DataSourceConfiguration (a pool only when set). */
+@SpringBootApplication(exclude = DataSourceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class WxGateApplication {
 
     public static void main(String[] args) {
+        ExtensionFolder lib;
+        try {
+            lib = ExtensionFolder.fromEnvironment();
+        } catch (IllegalStateException e) {
+            // Before Spring, so before logging: a plain line on stderr, and the status a deploy pipeline sees.
+            System.err.println("wxgate did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        // Spring's class loader, and through it Camel's (the application context's), is the thread's context class
+        // loader when the application starts: from here on components, starters and drivers in the folder are found.
+        Thread.currentThread().setContextClassLoader(lib.classLoader(WxGateApplication.class.getClassLoader()));
         if (RouteCheck.requested(args)) {
-            // README "Check an edit before deploying": routes and their examples, without starting the gateway.
+            // README "Check an edit before deploying": routes and their examples, without starting the gateway;
+            // after the extension folder, so that its components count as known.
             System.exit(RouteCheck.run(args));
         }
-        SpringApplication.run(WxGateApplication.class, args);
+        SpringApplication application = new SpringApplication(WxGateApplication.class);
+        application.addListeners(lib.startUpLog());
+        application.run(args);
     }
 }

@@ -86,9 +86,13 @@ public class InboundRoutes extends RouteBuilder {
                     .removeHeaders("*")
                     .setBody(variable(ORIGINAL))
                     .to(DEAD_LETTER)
-                .end()
                 // The answer: the reply headers the routes set, as passive-reply XML (empty body: answer success).
-                .process(passiveReplies);
+                // Finally, because once a route's own dead letter channel has handled a failure Camel skips the rest
+                // of every route the exchange came through, this one's too: WeChat then got as its answer whatever
+                // body the dead-letter route left, the message's JSON.
+                .doFinally()
+                    .process(passiveReplies)
+                .end();
 
         // Also reached when the inbound workers are saturated, outside a message's log scope: it opens its own.
         from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")

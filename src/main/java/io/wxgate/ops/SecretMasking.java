@@ -5,9 +5,10 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces the values of secrets in log text with {@code ***}: access_token, AppSecret, the callback Token,
- * EncodingAESKey and API keys, in query strings ({@code ?access_token=…&}), JSON ({@code "secret":"…"}, escaped
- * or not), key=value and {@code key: value} forms (including Spring Boot's {@code Property: … / Value: "…"}), and
- * {@code Bearer} credentials. Our own code never logs a secret; this is for the lines a library writes (an HTTP
+ * EncodingAESKey, API keys and passwords (DATASOURCE_PASSWORD, a password= in a JDBC URL or in a route's URI), in
+ * query strings ({@code ?access_token=…&}), JSON ({@code "secret":"…"}, escaped or not), key=value and
+ * {@code key: value} forms (including Spring Boot's {@code Property: … / Value: "…"}), and {@code Bearer}
+ * credentials. Our own code never logs a secret; this is for the lines a library writes (an HTTP
  * client's request line, a binding error) and for mistakes.
  *
  * <p>Runs on every log line, so a line that names none of the secrets is returned as it is after one scan for
@@ -23,7 +24,8 @@ public final class SecretMasking {
      * A key that names a secret (token covers access_token and the callback Token; secret covers appsecret and
      * app-secret; aes-key covers EncodingAESKey), its closing quote, the separator, the value's opening quote.
      */
-    private static final Pattern KEY_VALUE = Pattern.compile("(?i)((?:token|secret|aes[-_.]?key|api[-_.]?key)"
+    private static final Pattern KEY_VALUE = Pattern.compile(
+            "(?i)((?:token|secret|aes[-_.]?key|api[-_.]?key|password)"
             + "(?:\\\\?[\"'])?(?:\\s*[:=]\\s*|\\s*\\R\\s*Value:\\s*)(?:\\\\?[\"'])?)" + VALUE);
     private static final Pattern CREDENTIAL = Pattern.compile(
             "(?i)((?:\\bbearer|authorization\\\\?[\"']?\\s*[:=]\\s*\\\\?[\"']?basic)\\s+)" + VALUE);
@@ -45,6 +47,7 @@ public final class SecretMasking {
             boolean found = switch (text.charAt(i) | 0x20) {
                 case 't' -> text.regionMatches(true, i, "token", 0, 5);
                 case 's' -> text.regionMatches(true, i, "secret", 0, 6);
+                case 'p' -> text.regionMatches(true, i, "password", 0, 8);
                 case 'a' -> text.regionMatches(true, i, "aes", 0, 3) || text.regionMatches(true, i, "api", 0, 3)
                         || text.regionMatches(true, i, "authorization", 0, 13);
                 case 'b' -> text.regionMatches(true, i, "bearer", 0, 6);

@@ -41,6 +41,18 @@ class CallbackResilienceTest extends GatewayTest {
     }
 
     @Test
+    void aFailureARoutesOwnDeadLetterChannelHandledIsStillAnsweredSuccess() {
+        String msgId = Samples.newMsgId();
+
+        HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN,
+                Samples.text("o-handled", "connectors handled failure", msgId)));
+
+        // Not the message's JSON, which the dead-letter route left as the body when the answer was not made.
+        assertThat(answer.body()).isEqualTo("success");
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadLetterOf(msgId), p -> p != null);
+    }
+
+    @Test
     void aDownstreamCreatedAnswerDoesNotLeakIntoTheCallbackAnswer() {
         HttpResponse<String> answer = driver.send(driver.delivery(Mode.PLAIN, Samples.text("call-201")));
 

@@ -35,6 +35,11 @@ class SecretMaskingTest {
         "encodingAesKey='abcdef' | encodingAesKey='***'",
         "wechat.token=callback-token | wechat.token=***",
         "gateway.api-key = k-123 | gateway.api-key = ***",
+        // the database of sql: routes, and a password in a URI
+        "DATASOURCE_PASSWORD=s3cret | DATASOURCE_PASSWORD=***",
+        "spring.datasource.password: s3cret | spring.datasource.password: ***",
+        "jdbc:postgresql://db:5432/app?user=wx&password=s3cret&ssl=true"
+                + " | jdbc:postgresql://db:5432/app?user=wx&password=***&ssl=true",
         // credentials
         "Authorization: Bearer k-123.456 | Authorization: Bearer ***",
         "`\"authorization\": \"Bearer k-123\"` | `\"authorization\": \"Bearer ***\"`",

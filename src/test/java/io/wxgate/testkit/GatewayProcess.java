@@ -2,6 +2,7 @@ package io.wxgate.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,17 +26,40 @@ public final class GatewayProcess {
     }
 
     public static GatewayProcess start(int port, Map<String, String> settings, Path log) {
+        return start(port, settings, Map.of(), log);
+    }
+
+    /**
+     * With environment variables of its own besides the test JVM's. The management port is a free one unless the
+     * settings name {@code server.port}.
+     */
+    public static GatewayProcess start(int port, Map<String, String> settings, Map<String, String> environment,
+            Path log) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.wxgate.WxGateApplication",
-                "--gateway.http-port=" + port, "--server.port=0"));
+                "--gateway.http-port=" + port));
+        if (!settings.containsKey("server.port")) {
+            command.add("--server.port=0");
+        }
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             GatewayProcess gateway = new GatewayProcess(p, port);
             gateway.awaitListening(Duration.ofSeconds(180));
             return gateway;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A port nothing listens on at the moment: for a gateway to take, or to stand for a server that is down. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
