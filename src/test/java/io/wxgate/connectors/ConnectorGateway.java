@@ -21,6 +21,7 @@ import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.testkit.CallbackDriver;
 import io.wxgate.testkit.GatewayProcess;
 import io.wxgate.testkit.GatewayTest;
+import io.wxgate.testkit.ReadmeRecipes;
 import io.wxgate.testkit.Samples;
 
 /**
@@ -36,7 +37,8 @@ final class ConnectorGateway implements AutoCloseable {
     /** The recipes' files, named as the README tells an integrator to name them. */
     static final Map<String, String> RECIPES = Map.of(
             "kafka-forward", "kafka-forward.camel.yaml",
-            "pg-insert-text", "save-text.camel.yaml");
+            "pg-insert-text", "save-text.camel.yaml",
+            "http-circuit-breaker", "order-status.camel.yaml");
 
     final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     final Path dir = Path.of("target/connector-test", run);

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.CallbackDriver.Mode;
+import io.wxgate.testkit.DownstreamServer;
 import io.wxgate.testkit.NatsSubscriber;
+import io.wxgate.testkit.ReadmeRecipes;
 import io.wxgate.testkit.Samples;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -55,6 +57,8 @@ class ConnectorsTest {
     /** The recipe's table, as written, in a schema of this run's own (DATASOURCE_URL's currentSchema). */
     private static final String SCHEMA = "wxgate_test_" + GATEWAY.run;
     private static final String QUEUE = "wxgate-test-" + GATEWAY.run;
+    /** The orders service of the circuit-breaker recipe. */
+    private static final DownstreamServer ORDERS = DownstreamServer.start();
     private static CachingConnectionFactory rabbit;
     private static NatsSubscriber nats;
 
@@ -72,7 +76,8 @@ class ConnectorsTest {
         nats = NatsSubscriber.subscribe("wxgate.test." + GATEWAY.run);
         GATEWAY.start(Map.of(
                 "DATASOURCE_URL", POSTGRES + "?currentSchema=" + SCHEMA,
-                "DATASOURCE_USERNAME", "postgres"));
+                "DATASOURCE_USERNAME", "postgres",
+                "ORDERS_URL", "http://127.0.0.1:" + ORDERS.port() + "/orders"));
     }
 
     @AfterAll
@@ -193,6 +198,29 @@ class ConnectorsTest {
         assertThat(json).as("the message on NATS").isNotNull();
         assertThat(json.get("MsgId").asText()).isEqualTo(msgId);
         assertThat(json.get("Content").asText()).isEqualTo("hello NATS");
+    }
+
+    /**
+     * The README's circuit-breaker recipe, as written: the service's answer is the reply; five failures open the
+     * breaker, and then the service is not called at all — the fallback answers at once.
+     */
+    @Test
+    void theReadmeCircuitBreakerRecipeRepliesFromTheServiceAndOpensAfterFailures() {
+        HttpResponse<String> shipped = send(Samples.user(), "order 1001", Samples.newMsgId());
+        assertThat(shipped.body()).contains("shipped: order 1001");
+        assertThat(ORDERS.received()).anySatisfy(r -> {
+            assertThat(r.path()).isEqualTo("/orders");
+            assertThat(r.contentType()).isEqualTo("application/json; charset=UTF-8");
+        });
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(Samples.user(), "order fail " + i, Samples.newMsgId()).body()).contains("订单查询暂时不可用");
+        }
+        int calls = ORDERS.received().size();
+        HttpResponse<String> open = send(Samples.user(), "order 1002", Samples.newMsgId());
+
+        assertThat(open.body()).contains("订单查询暂时不可用").doesNotContain("shipped");
+        assertThat(ORDERS.received()).as("an open breaker does not call the service").hasSize(calls);
     }
 
     @Test

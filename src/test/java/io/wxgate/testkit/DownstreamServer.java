@@ -42,6 +42,23 @@ public final class DownstreamServer {
                     out.write(body);
                 }
             });
+            // An orders service for the README's circuit-breaker recipe: {"reply": …} for the message it is sent,
+            // HTTP 500 when the message's text says "fail".
+            server.createContext("/orders", exchange -> {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                received.add(new Received(exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("Content-Type"), body));
+                String content = io.wxgate.message.Json.MAPPER.readTree(body).path("Content").asText();
+                boolean fail = content.contains("fail");
+                byte[] answer = (fail ? "{\"error\":\"down\"}"
+                        : io.wxgate.message.Json.MAPPER.createObjectNode().put("reply", "shipped: " + content).toString())
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(fail ? 500 : 200, answer.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(answer);
+                }
+            });
             server.start();
             return new DownstreamServer(server, received);
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package io.wxgate.connectors;
+package io.wxgate.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The README's recipes, read out of README.md so that a test runs them exactly as an integrator copies them: a
  * fenced code block whose first line is {@code # recipe: NAME} (YAML) or {@code -- recipe: NAME} (SQL).
  */
-final class ReadmeRecipes {
+public final class ReadmeRecipes {
 
     private static final Pattern FENCED = Pattern.compile("(?m)^```(\\w+)\\n(.*?)^```", Pattern.DOTALL);
 
@@ -21,7 +21,7 @@ final class ReadmeRecipes {
     }
 
     /** The block of that language and name, whole, its marker line included (a comment in either language). */
-    static String block(String language, String name) {
+    public static String block(String language, String name) {
         List<String> found = new ArrayList<>();
         Matcher m = FENCED.matcher(readme());
         while (m.find()) {
