@@ -80,6 +80,8 @@ final class ConnectorGateway implements AutoCloseable {
         settings.put("test.closed-port", Integer.toString(GatewayProcess.freePort()));
         Map<String, String> env = new HashMap<>(environment);
         env.put("GATEWAY_LIB_DIR", TEST_LIB.toString());
+        // The circuit-breaker recipe needs its service's address to load; a gateway not testing it gets a closed port.
+        env.putIfAbsent("ORDERS_URL", "http://127.0.0.1:" + settings.get("test.closed-port") + "/orders");
         process = GatewayProcess.start(port, settings, env, log);
         await().atMost(Duration.ofSeconds(120)).until(() -> log().contains("Started WxGateApplication"));
         // One message through the shipped routes first: a cold JVM on a busy machine can miss the first deadline.
