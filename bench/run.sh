@@ -9,6 +9,7 @@
 # --warm-sends --send-connections --drain-limit --profile-seconds --profile-lead-in --profile-settings --no-cds
 # --wait-quiet --only=callbacks,storm,outbound,profile --scenarios=plain,plain-help,safe,safe-help
 # --gateway-arg=--some.setting=value (repeatable). GATEWAY_JAVA_OPTS sets the gateway JVM's options.
+# --build-only builds the gateway, the driver and the classpath files and stops (for wxbench.Footprint and the like).
 # BENCH_MAVEN_OFFLINE=1 builds with mvn -o. Results: bench/results/<date>.md. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,10 @@ echo "[bench] compiling the load driver (bench/src)"
 rm -rf "$OUT/classes"
 mkdir -p "$OUT/classes"
 javac -encoding UTF-8 -d "$OUT/classes" -cp "$DRIVER_CP" $(find "$ROOT/bench/src" -name '*.java')
+if [[ " $* " == *" --build-only "* ]]; then
+  echo "[bench] built: the driver in bench/target/classes, the classpaths in bench/target/cp-*.txt"
+  exit 0
+fi
 
 # The commit measured (BENCH_COMMIT names it when the tree is an export without .git).
 COMMIT=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}

@@ -164,18 +164,8 @@ public final class Bench {
         return yaml.toString();
     }
 
-    public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        String stamp = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")) + (o.quick ? "-quick" : "");
-        Path runDir = o.work.resolve("run-" + stamp);
-        Files.createDirectories(runDir);
-        Files.createDirectories(o.results);
-
-        log("simulator: starting the WeChat API simulator in this JVM (template send held 50 ms)");
-        WeChatApiSimulator sim = WeChatApiSimulator.start(APP_ID, APP_SECRET);
-        sim.delay(WeChatApiSimulator.TEMPLATE_SEND, Duration.ofMillis(50));
-
+    /** The gateway's settings in every bench run: the shipped application.yaml plus these (bench/README.md). */
+    static Map<String, String> gatewaySettings(WeChatApiSimulator sim) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("gateway.http-host", HOST);
         settings.put("wechat.api-base-url", sim.baseUrl().toString());
@@ -191,6 +181,22 @@ public final class Bench {
         settings.put("camel.main.routes-reload-enabled", "false");
         // Spring Boot's own server (the management port: health, metrics) on a free port, not 8081.
         settings.put("server.port", "0");
+        return settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        String stamp = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")) + (o.quick ? "-quick" : "");
+        Path runDir = o.work.resolve("run-" + stamp);
+        Files.createDirectories(runDir);
+        Files.createDirectories(o.results);
+
+        log("simulator: starting the WeChat API simulator in this JVM (template send held 50 ms)");
+        WeChatApiSimulator sim = WeChatApiSimulator.start(APP_ID, APP_SECRET);
+        sim.delay(WeChatApiSimulator.TEMPLATE_SEND, Duration.ofMillis(50));
+
+        Map<String, String> settings = gatewaySettings(sim);
 
         Callbacks callbacks = new Callbacks(HOST, 0, "/wechat/callback", TOKEN, APP_ID, AES_KEY);
         if (o.accounts > 0) {
