@@ -4,11 +4,14 @@
 #   bench/run.sh             full run: 3 start-ups, 120 s JIT warm-up, 30 s per scenario, 5,000 template sends
 #   bench/run.sh --quick     smoke run of about half a minute (figures not comparable)
 #   bench/run.sh --profile   also profiles plain and safe mode under JFR (a fresh gateway, after the measurements)
+#   bench/run.sh --soak      the long run instead: 600 s of callbacks on a gateway with -Xmx1g, figures per minute
 #
 # Further options (--name=value): --connections --warmup --scenario-warmup --duration --startups --sends
 # --warm-sends --send-connections --drain-limit --profile-seconds --profile-lead-in --profile-settings --no-cds
 # --wait-quiet --only=callbacks,storm,outbound,profile --scenarios=plain,plain-help,safe,safe-help
-# --gateway-arg=--some.setting=value (repeatable). GATEWAY_JAVA_OPTS sets the gateway JVM's options.
+# --gateway-arg=--some.setting=value (repeatable), --soak-seconds --soak-scenarios --soak-slice --soak-sample.
+# GATEWAY_JAVA_OPTS sets the gateway JVM's options.
+# --build-only builds the gateway, the driver and the classpath files and stops (for wxbench.Footprint and the like).
 # BENCH_MAVEN_OFFLINE=1 builds with mvn -o. Results: bench/results/<date>.md. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +48,10 @@ echo "[bench] compiling the load driver (bench/src)"
 rm -rf "$OUT/classes"
 mkdir -p "$OUT/classes"
 javac -encoding UTF-8 -d "$OUT/classes" -cp "$DRIVER_CP" $(find "$ROOT/bench/src" -name '*.java')
+if [[ " $* " == *" --build-only "* ]]; then
+  echo "[bench] built: the driver in bench/target/classes, the classpaths in bench/target/cp-*.txt"
+  exit 0
+fi
 
 # The commit measured (BENCH_COMMIT names it when the tree is an export without .git).
 COMMIT=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}

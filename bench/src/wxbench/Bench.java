@@ -59,6 +59,12 @@ public final class Bench {
         String scenarios = "";
         /** Further official accounts in an accounts file; the callbacks then go to the last one's own path. */
         int accounts;
+        /** The long run of issue 14 instead of the measurements: see {@link Soak}. */
+        boolean soak;
+        double soakSeconds = 600;
+        String soakScenarios = "plain";
+        double soakSlice = 15;
+        double soakSample = 10;
         String commit = "";
         String command = "bench/run.sh";
 
@@ -108,6 +114,11 @@ public final class Bench {
                     case "--only" -> o.only = v;
                     case "--scenarios" -> o.scenarios = v;
                     case "--accounts" -> o.accounts = Integer.parseInt(v);
+                    case "--soak" -> o.soak = true;
+                    case "--soak-seconds" -> o.soakSeconds = Double.parseDouble(v);
+                    case "--soak-scenarios" -> o.soakScenarios = v;
+                    case "--soak-slice" -> o.soakSlice = Double.parseDouble(v);
+                    case "--soak-sample" -> o.soakSample = Double.parseDouble(v);
                     case "--root" -> o.root = Path.of(v);
                     case "--results" -> o.results = Path.of(v);
                     case "--work" -> o.work = Path.of(v);
@@ -119,6 +130,10 @@ public final class Bench {
                     case "--commit" -> o.commit = v;
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
                 }
+            }
+            if (o.soak && !o.quick && Arrays.stream(args).noneMatch(a -> a.startsWith("--warmup="))) {
+                // The long run itself shows the JIT settling: a shorter warm-up unless one is given.
+                o.warmup = 60;
             }
             if (o.gatewayClasspath == null) {
                 throw new IllegalArgumentException("--gateway-classpath is required (run bench/run.sh)");
@@ -164,18 +179,8 @@ public final class Bench {
         return yaml.toString();
     }
 
-    public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        String stamp = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")) + (o.quick ? "-quick" : "");
-        Path runDir = o.work.resolve("run-" + stamp);
-        Files.createDirectories(runDir);
-        Files.createDirectories(o.results);
-
-        log("simulator: starting the WeChat API simulator in this JVM (template send held 50 ms)");
-        WeChatApiSimulator sim = WeChatApiSimulator.start(APP_ID, APP_SECRET);
-        sim.delay(WeChatApiSimulator.TEMPLATE_SEND, Duration.ofMillis(50));
-
+    /** The gateway's settings in every bench run: the shipped application.yaml plus these (bench/README.md). */
+    static Map<String, String> gatewaySettings(WeChatApiSimulator sim) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("gateway.http-host", HOST);
         settings.put("wechat.api-base-url", sim.baseUrl().toString());
@@ -191,6 +196,22 @@ public final class Bench {
         settings.put("camel.main.routes-reload-enabled", "false");
         // Spring Boot's own server (the management port: health, metrics) on a free port, not 8081.
         settings.put("server.port", "0");
+        return settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        String stamp = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")) + (o.quick ? "-quick" : "");
+        Path runDir = o.work.resolve("run-" + stamp);
+        Files.createDirectories(runDir);
+        Files.createDirectories(o.results);
+
+        log("simulator: starting the WeChat API simulator in this JVM (template send held 50 ms)");
+        WeChatApiSimulator sim = WeChatApiSimulator.start(APP_ID, APP_SECRET);
+        sim.delay(WeChatApiSimulator.TEMPLATE_SEND, Duration.ofMillis(50));
+
+        Map<String, String> settings = gatewaySettings(sim);
 
         Callbacks callbacks = new Callbacks(HOST, 0, "/wechat/callback", TOKEN, APP_ID, AES_KEY);
         if (o.accounts > 0) {
@@ -213,6 +234,14 @@ public final class Bench {
             Files.deleteIfExists(archive);
             Gateway.trainCds(o.root, o.gatewayJar, archive, settings, runDir.resolve("gateway-cds-training.log"));
             production = Gateway.Launch.cds(o.gatewayJar, archive);
+        }
+        if (o.soak) {
+            try {
+                soak(o, settings, callbacks, production, runDir, stamp, now);
+            } finally {
+                sim.close();
+            }
+            return;
         }
         // With a CDS archive, the odd start-ups use the plain classpath and the rest (the one under test included)
         // README's production launch, so both are measured.
@@ -318,6 +347,72 @@ public final class Bench {
         System.out.println();
         System.out.println(md);
         log("written to " + out + " (gateway log and JFR files under " + runDir + ")");
+    }
+
+    /**
+     * The long run (issue 14): one gateway on README's production launch with a 1 GB heap unless GATEWAY_JAVA_OPTS
+     * sizes it, its GC logged to a file; the scenarios in turn, every delivery a new message, for --soak-seconds.
+     */
+    private static void soak(Options o, Map<String, String> settings, Callbacks callbacks, Gateway.Launch launch,
+            Path runDir, String stamp, ZonedDateTime now) throws Exception {
+        List<String> jvm = new ArrayList<>(o.gatewayJvm);
+        if (jvm.stream().noneMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAM"))) {
+            jvm.add("-Xmx1g");
+        }
+        Path gcLog = runDir.resolve("gateway-gc.log").toAbsolutePath();
+        jvm.add("-Xlog:gc:file=" + gcLog + ":utctime");
+        log("soak: starting the gateway (" + launch.name() + ", " + String.join(" ", jvm) + ")");
+        Gateway gw = Gateway.start(o.root, launch, jvm, settings, o.gatewayArgs, runDir.resolve("gateway.log"),
+                callbacks, 120);
+        String md;
+        try {
+            Callbacks cb = callbacks.at(gw.port);
+            cb.calibrate();
+            Map<String, Load.Scenario> all = new LinkedHashMap<>();
+            all.put("plain", cb.plain(false));
+            all.put("plain-help", cb.plain(true));
+            all.put("safe", cb.safe(false, 8));
+            all.put("safe-help", cb.safe(true, 8));
+            List<Load.Scenario> scenarios = Arrays.stream(o.soakScenarios.split(",")).map(name -> {
+                Load.Scenario s = all.get(name);
+                if (s == null) {
+                    throw new IllegalArgumentException("--soak-scenarios: unknown scenario " + name);
+                }
+                return s;
+            }).toList();
+            for (Load.Scenario s : scenarios) {
+                Load.Result r = Load.run(s, HOST, gw.port, 4, 0.0, 0.3, gw.pid());
+                if (r.count() == 0 || r.errors() > 0) {
+                    throw new IllegalStateException("smoke test of '" + s.name() + "' failed: " + r.errors()
+                            + " errors of " + r.count() + "; first problem: " + r.firstProblem());
+                }
+            }
+            log(String.format(Locale.ROOT, "soak: %.0f s JIT warm-up, then %.0f s of %s in %.0f s slices, %d "
+                    + "connections", o.warmup, o.soakSeconds, o.soakScenarios, o.soakSlice, o.connections));
+            long warmEnd = System.nanoTime() + (long) (o.warmup * 1e9);
+            for (int i = 0; System.nanoTime() < warmEnd; i++) {
+                double left = (warmEnd - System.nanoTime()) / 1e9;
+                Load.run(scenarios.get(i % scenarios.size()), HOST, gw.port, o.connections,
+                        Math.min(o.soakSlice, left), 0, gw.pid());
+            }
+            Soak.Result r = Soak.run(scenarios, gw, o.connections, o.soakSeconds, o.soakSlice, o.soakSample, gcLog);
+            md = "# wxgate long run, " + now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")) + "\n\n"
+                    + String.format(Locale.ROOT, "- command: `%s`; gateway commit %s%n- machine: %s%n- gateway: %s "
+                            + "launch, OpenJDK %s; the shipped application.yaml plus the bench's credentials%s; every "
+                            + "callback a new message, so the dedupe window fills as in production%n%n", o.command,
+                            o.commit.isEmpty() ? "unknown" : "`" + o.commit + "`", Report.machine(), launch.name(),
+                            System.getProperty("java.version"),
+                            o.gatewayArgs.isEmpty() ? "" : " and `" + String.join(" ", o.gatewayArgs) + "`")
+                    + Soak.markdown(r, o.soakScenarios, o.connections, o.soakSeconds, jvm)
+                    + "\nThe gateway's log and GC log: `" + runDir + "`.\n";
+        } finally {
+            gw.stop();
+        }
+        Path out = o.results.resolve(stamp + "-soak.md");
+        Files.writeString(out, md, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+        log("written to " + out);
     }
 
     /**

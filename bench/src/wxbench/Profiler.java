@@ -30,16 +30,16 @@ final class Profiler {
     static {
         STAGES.put("signature (SHA-1, Signatures.sign)", new String[] {"io.wxgate.crypto.Signatures"});
         STAGES.put("safe-mode AES + Base64 (WeChatCipher)", new String[] {"io.wxgate.crypto.WeChatCipher"});
-        STAGES.put("plain-mode nonce binding (SHA-256 + Caffeine)", new String[] {
-                "io.wxgate.callback.CallbackVerifier.digest", "io.wxgate.store.LocalNonceRegistry",
-                "io.wxgate.store.NonceRegistry"});
+        STAGES.put("plain-mode nonce binding (SHA-256 + DigestTable)", new String[] {
+                "io.wxgate.store.LocalNonceRegistry", "io.wxgate.store.NonceRegistry"});
         STAGES.put("request read + query parsing (CallbackRequest)", new String[] {"io.wxgate.callback.CallbackRequest"});
         STAGES.put("XML parse (Jackson XML / Woodstox / StAX)", new String[] {"io.wxgate.message.WeChatXml",
                 "io.wxgate.message.HardenedXmlInputFactory", "com.fasterxml.jackson.dataformat.xml", "com.ctc.wstx",
                 "org.apache.camel.component.jacksonxml", "com.sun.org.apache.xerces", "com.sun.xml.internal.stream"});
-        STAGES.put("dedupe (idempotent consumer, key, Caffeine)", new String[] {"io.wxgate.callback.DedupeKeys",
-                "io.wxgate.store.ExpiringIdempotentRepository", "org.apache.camel.processor.idempotent"});
-        STAGES.put("first-reply store / dispatcher wait", new String[] {"io.wxgate.store.LocalFirstReplyStore",
+        STAGES.put("dedupe (idempotent consumer, key, DigestTable)", new String[] {"io.wxgate.callback.DedupeKeys",
+                "io.wxgate.store.LocalDedupeWindow.add", "org.apache.camel.processor.idempotent"});
+        STAGES.put("first-reply store / dispatcher wait", new String[] {"io.wxgate.store.LocalDedupeWindow.replyFor",
+                "io.wxgate.store.LocalDedupeWindow.offer",
                 "io.wxgate.callback.InboundDispatcher.process", "io.wxgate.callback.InboundDispatcher.lambda$process"});
         STAGES.put("reply render (ReplyHeaders, ReplyXml, seal)", new String[] {"io.wxgate.message.ReplyXml",
                 "io.wxgate.message.ReplyHeaders", "io.wxgate.callback.CallbackVerifier.seal"});

@@ -10,15 +10,13 @@ import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessageConversions;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.ops.GatewayMetrics;
-import io.wxgate.store.ExpiringIdempotentRepository;
 import io.wxgate.store.FirstReplyStore;
-import io.wxgate.store.LocalFirstReplyStore;
+import io.wxgate.store.LocalDedupeWindow;
 import io.wxgate.store.LocalNonceRegistry;
 import io.wxgate.store.NonceRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -57,16 +55,11 @@ public class CallbackConfiguration {
         return new WeChatXml();
     }
 
+    /** The idempotent consumer's repository and the first replies: one entry per delivery for both. */
     @Bean
     @Profile("!cluster")
-    IdempotentRepository wechatDedupeRepository(WeChatProperties settings) {
-        return new ExpiringIdempotentRepository(settings.callback().dedupeWindow());
-    }
-
-    @Bean
-    @Profile("!cluster")
-    FirstReplyStore firstReplyStore(WeChatProperties settings) {
-        return new LocalFirstReplyStore(settings.callback().dedupeWindow());
+    LocalDedupeWindow wechatDedupeRepository(WeChatProperties settings) {
+        return new LocalDedupeWindow(settings.callback().dedupeWindow());
     }
 
     @Bean

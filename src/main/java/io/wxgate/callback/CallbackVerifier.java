@@ -1,15 +1,12 @@
 package io.wxgate.callback;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.wxgate.account.Account;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.crypto.Sha256;
 import io.wxgate.crypto.Signatures;
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.crypto.WeChatCryptoException;
@@ -24,8 +21,6 @@ import io.wxgate.store.NonceRegistry;
 public final class CallbackVerifier {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallbackVerifier.class);
-    // One per thread: a MessageDigest is not thread-safe, and looking one up per callback costs more than hashing.
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(CallbackVerifier::newSha256);
 
     private final long timestampWindowSeconds;
     private final WeChatXml xml;
@@ -87,7 +82,7 @@ public final class CallbackVerifier {
         boolean fresh;
         try {
             // Per account: the same timestamp and nonce on two accounts are two requests.
-            fresh = nonces.bind(account.appId() + '|' + timestamp + '|' + nonce, digest(request.body()));
+            fresh = nonces.bind(account.appId() + '|' + timestamp + '|' + nonce, Sha256.of(request.body()));
         } catch (RuntimeException e) {
             // The signature and timestamp already hold; with the shared store out of reach, losing the replay
             // guard for a moment is better than refusing WeChat (which would retry and alarm users).
@@ -183,18 +178,5 @@ public final class CallbackVerifier {
             throw CallbackRejectedException.badRequest("missing parameter: " + name);
         }
         return value;
-    }
-
-    private static String digest(String body) {
-        byte[] hash = SHA256.get().digest(body.getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(hash);
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,6 +7,10 @@ package io.wxgate.store;
  */
 public interface NonceRegistry {
 
-    /** True when this nonce is new, or was seen with this same body (a WeChat retry). */
-    boolean bind(String timestampAndNonce, String bodyDigest);
+    /**
+     * True when this nonce is new, or was seen with this same body (a WeChat retry).
+     *
+     * @param bodySha256 the SHA-256 of the body, 32 bytes
+     */
+    boolean bind(String timestampAndNonce, byte[] bodySha256);
 }

@@ -1,6 +1,7 @@
 package io.wxgate.store;
 
 import java.time.Duration;
+import java.util.Base64;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -8,8 +9,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public record RedisNonceRegistry(StringRedisTemplate redis, RedisKeys keys, Duration window) implements NonceRegistry {
 
     @Override
-    public boolean bind(String timestampAndNonce, String bodyDigest) {
+    public boolean bind(String timestampAndNonce, byte[] bodySha256) {
         String key = keys.of("nonce", timestampAndNonce);
+        String bodyDigest = Base64.getEncoder().encodeToString(bodySha256);
         if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(key, bodyDigest, window))) {
             return true;
         }

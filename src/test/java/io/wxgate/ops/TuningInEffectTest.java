@@ -15,8 +15,12 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 
 /**
  * The settings that the benchmark's figures and the send path's timeouts depend on reach the components that
@@ -33,6 +37,8 @@ class TuningInEffectTest extends GatewayTest {
     EmbeddedActiveMQ broker;
     @Autowired
     RouteHttpProperties routeHttp;
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void weChatCallsUseTheConfiguredPoolAndTimeouts() {
@@ -79,6 +85,16 @@ class TuningInEffectTest extends GatewayTest {
 
     private static boolean isWeChat(URI uri) {
         return uri.getPort() == RELAY.port() || uri.getPort() == SIMULATOR.port();
+    }
+
+    /** The management port serves probes and scrapes: a few threads, not a web site's pool (issue 14). */
+    @Test
+    void theManagementPortKeepsAFewThreads() {
+        var tomcat = (TomcatWebServer) ((ServletWebServerApplicationContext) context).getWebServer();
+        var pool = (ThreadPoolExecutor) tomcat.getTomcat().getConnector().getProtocolHandler().getExecutor();
+
+        assertThat(pool.getMaximumPoolSize()).isEqualTo(8);
+        assertThat(pool.getCorePoolSize()).isEqualTo(1);
     }
 
     @Test
