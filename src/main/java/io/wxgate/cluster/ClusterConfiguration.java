@@ -76,8 +76,8 @@ public class ClusterConfiguration {
     }
 
     @Bean
-    SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, ClusterProperties cluster) {
-        return new RedisSendStore(redis, keys, cluster.sendRecordTtl());
+    SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, SendProperties send, Clock clock) {
+        return new RedisSendStore(redis, keys, send.recordRetention(), clock);
     }
 
     /** Each account's token under its own keys, with its own lock and force_refresh budget (SPEC §7). */

@@ -36,7 +36,9 @@ class CrashTest {
     void sendsAcceptedBeforeAKillAreAllDeliveredExactlyOnceAfterRestart() throws Exception {
         WeChatApiSimulator sim = GatewayTest.SIMULATOR;
         sim.reset();
-        sim.delay(TEMPLATE, Duration.ofMillis(60));
+        // Slow enough that the kill comes while sends still wait: each accepted send now waits for its record's fsync,
+        // so the 300 take longer to accept than 60 ms calls on 4 consumers took to deliver them.
+        sim.delay(TEMPLATE, Duration.ofMillis(200));
         Path data = Files.createDirectories(Path.of("target/crash-test", UUID.randomUUID().toString()));
         Path log = data.resolve("gateway.log");
         int port = freePort();
