@@ -288,30 +288,27 @@ public final class SqliteSendStore implements SendStore, AutoCloseable {
         if (!Files.isDirectory(records)) {
             return 0;
         }
-        List<SendRecord> found = new ArrayList<>();
+        int moved = 0;
+        List<SendRecord> chunk = new ArrayList<>();
         try (Stream<Path> files = Files.list(records)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+            // A chunk at a time: a volume that ran for months holds more records than a heap should.
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".json"))::iterator) {
                 byte[] content = Files.readAllBytes(f);
                 if (content.length == 0) {
                     continue;
                 }
                 try {
-                    found.add(Json.MAPPER.readValue(content, SendRecord.class).withAccountOr(defaultAppid));
+                    chunk.add(Json.MAPPER.readValue(content, SendRecord.class).withAccountOr(defaultAppid));
                 } catch (IOException unreadable) {
                     LOG.warn("Send record {} not imported: {}", f, unreadable.getMessage());
                 }
+                if (chunk.size() == SWEEP_CHUNK) {
+                    moved += insertAll(chunk);
+                }
             }
+            moved += insertAll(chunk);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the send records under " + records, e);
-        }
-        for (int from = 0; from < found.size(); from += SWEEP_CHUNK) {
-            List<SendRecord> chunk = found.subList(from, Math.min(found.size(), from + SWEEP_CHUNK));
-            write(c -> {
-                for (SendRecord r : chunk) {
-                    insert(c, r);
-                }
-                return null;
-            });
         }
         try (Stream<Path> tree = Files.walk(dir)) {
             for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
@@ -320,8 +317,21 @@ public final class SqliteSendStore implements SendStore, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Imported the send records of {}, but could not delete it: {}", dir, e.getMessage());
         }
-        LOG.info("Imported {} send records from {} into {}", found.size(), dir, file);
-        return found.size();
+        LOG.info("Imported {} send records from {} into {}", moved, dir, file);
+        return moved;
+    }
+
+    /** Writes the records in one transaction and empties the list; returns how many there were. */
+    private int insertAll(List<SendRecord> records) {
+        List<SendRecord> copy = List.copyOf(records);
+        records.clear();
+        write(c -> {
+            for (SendRecord r : copy) {
+                insert(c, r);
+            }
+            return null;
+        });
+        return copy.size();
     }
 
     /** False when a record with this id exists already. */
