@@ -47,6 +47,12 @@ public class SendConfiguration {
         return store;
     }
 
+    @Bean
+    @Profile("!cluster")
+    ThrottleBuckets throttleBuckets() {
+        return ThrottleBuckets.local();
+    }
+
     /** Made at start although nothing asks for it (lazy initialisation is on): it sweeps on a timer of its own. */
     @Bean
     @Lazy(false)
