@@ -23,6 +23,8 @@ import io.wxgate.ops.OperatorAlerts;
 import io.wxgate.send.QueueRoutes;
 import io.wxgate.send.SendIntake;
 import io.wxgate.send.WeChatApiException;
+import io.wxgate.store.SendPage;
+import io.wxgate.store.SendQuery;
 import io.wxgate.store.SendRecord;
 import io.wxgate.store.SendStore;
 import io.wxgate.token.AccessToken;
@@ -37,7 +39,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The API for enterprise systems (SPEC §5, §7), on the callback's port: queue sends, read their status, list and
- * replay dead letters, hand out the central access_token, and list and clear operator alerts. The paths of §5 act
+ * filter sends, list and replay dead letters, hand out the central access_token, and list and clear operator alerts. The paths of §5 act
  * on the default account, the same paths under {@code /api/v1/accounts/{appId}} on that account.
  *
  * <p>Every request needs a bearer key: {@code GATEWAY_API_KEY} may act on every account; an account's own
@@ -123,7 +125,8 @@ public class ApiRoutes extends RouteBuilder {
                 v1.post(base + "/" + api.resource()).to("direct:" + via + "queue-" + api.key())
                         .get(base + "/" + api.resource() + "/{id}").to("direct:" + via + "status-" + api.key());
             }
-            v1.get(base + "/access-token").to("direct:" + via + "access-token")
+            v1.get(base + "/sends").to("direct:" + via + "sends")
+                    .get(base + "/access-token").to("direct:" + via + "access-token")
                     .get(base + "/alerts").to("direct:" + via + "alerts")
                     .delete(base + "/alerts/{errcode}").to("direct:" + via + "alert-clear");
             accountRoutes(via);
@@ -166,6 +169,10 @@ public class ApiRoutes extends RouteBuilder {
                         ApiAnswer.json(e, 200, ApiAnswer.status(record));
                     });
         }
+
+        // Every send the key may see, filtered and a page at a time (README "The API for enterprise systems").
+        from("direct:" + via + "sends").routeId(via + "sends")
+                .process(this::listSends);
 
         from("direct:" + via + "access-token").routeId(via + "access-token")
                 .process(e -> {
@@ -269,6 +276,22 @@ public class ApiRoutes extends RouteBuilder {
         message.removeHeaders("*");
         message.setHeader(QueueRoutes.SEND_ID, id);
         message.setBody(request.toString());
+    }
+
+    private void listSends(Exchange e) {
+        boolean accountPath = e.getVariable(ACCOUNT_PATH_USED) != null;
+        String account = accountPath ? e.getVariable(TARGET, Account.class).appId() : e.getVariable(CALLER, String.class);
+        SendQuery query = SendListing.parse(e.getIn().getHeader(Exchange.HTTP_QUERY, String.class), account,
+                accountPath);
+        SendPage page = store.list(query);
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode sends = body.putArray("sends");
+        for (SendRecord record : page.sends()) {
+            sends.add(ApiAnswer.status(record).put("api", record.api()).put("createdAt", record.createdAt().toString())
+                    .put("updatedAt", record.updatedAt().toString()));
+        }
+        body.put("next", page.next() == null ? null : page.next().encode());
+        ApiAnswer.json(e, 200, body);
     }
 
     private void listDeadLetters(Exchange e) throws IOException {

@@ -11,6 +11,7 @@ import io.wxgate.config.ClusterProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.send.ThrottleBuckets;
 import io.wxgate.store.FirstReplyStore;
 import io.wxgate.store.NonceRegistry;
 import io.wxgate.store.RedisFirstReplyStore;
@@ -31,6 +32,7 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -76,8 +78,14 @@ public class ClusterConfiguration {
     }
 
     @Bean
-    SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, ClusterProperties cluster) {
-        return new RedisSendStore(redis, keys, cluster.sendRecordTtl());
+    SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, SendProperties send, Clock clock) {
+        return new RedisSendStore(redis, keys, send.recordRetention(), clock);
+    }
+
+    /** Every instance takes its send tokens from the same bucket per account and API (SPEC §6). */
+    @Bean
+    ThrottleBuckets throttleBuckets(LettuceConnectionFactory redis, ClusterProperties cluster) {
+        return new RedisThrottleBuckets(redis.getRequiredNativeClient(), cluster.keyPrefix());
     }
 
     /** Each account's token under its own keys, with its own lock and force_refresh budget (SPEC §7). */

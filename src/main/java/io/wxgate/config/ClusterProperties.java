@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param exchange       the RabbitMQ exchange the queues are bound to
  * @param queuePrefix    RabbitMQ queue names are {@code <queuePrefix>send.template} etc. and {@code <queuePrefix>inbound}
  * @param tokenLockWait  how long an instance waits for another's access_token fetch before backing off
- * @param sendRecordTtl  how long a send record is kept after its last change
+ * @param sendRecordTtl  no longer read: {@code wechat.send.record-retention} applies to both stores; a start-up that
+ *                       still sets it fails rather than keep records for another time than the operator meant
  */
 @ConfigurationProperties("wechat.cluster")
 public record ClusterProperties(String keyPrefix, String exchange, String queuePrefix, Duration tokenLockWait,
@@ -22,6 +23,9 @@ public record ClusterProperties(String keyPrefix, String exchange, String queueP
         exchange = exchange == null || exchange.isBlank() ? "wechat" : exchange;
         queuePrefix = queuePrefix == null ? "wechat." : queuePrefix;
         tokenLockWait = tokenLockWait == null ? Duration.ofSeconds(3) : tokenLockWait;
-        sendRecordTtl = sendRecordTtl == null ? Duration.ofDays(30) : sendRecordTtl;
+        if (sendRecordTtl != null) {
+            throw new IllegalArgumentException("wechat.cluster.send-record-ttl is now wechat.send.record-retention "
+                    + "(it applies to the embedded store too): set that instead");
+        }
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param customFallbackDataKey  the data key that carries the customer-service text in that template
  * @param errcodes               the errcode table: which errcodes get which behaviour
  * @param token                  how access_token is fetched and refreshed
+ * @param recordRetention        how long a send record is kept after its last change, by either store
  */
 @ConfigurationProperties("wechat.send")
 public record SendProperties(
@@ -33,7 +34,8 @@ public record SendProperties(
         String customFallbackTemplate,
         String customFallbackDataKey,
         Errcodes errcodes,
-        Token token) {
+        Token token,
+        Duration recordRetention) {
 
     public SendProperties {
         positive(connectTimeout, "wechat.send.connect-timeout");
@@ -61,6 +63,8 @@ public record SendProperties(
         if (token == null) {
             throw new IllegalArgumentException("wechat.send.token is missing");
         }
+        recordRetention = recordRetention == null ? Duration.ofDays(30) : recordRetention;
+        positive(recordRetention, "wechat.send.record-retention");
     }
 
     public int rate(SendApi api) {

@@ -6,8 +6,9 @@ import java.time.Clock;
 import io.wxgate.account.Accounts;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.SendProperties;
-import io.wxgate.store.FileSendStore;
+import io.wxgate.store.SendRecordSweep;
 import io.wxgate.store.SendStore;
+import io.wxgate.store.SqliteSendStore;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.token.AccessToken;
@@ -20,6 +21,7 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Profile;
 
 @Configuration(proxyBeanMethods = false)
@@ -37,8 +39,25 @@ public class SendConfiguration {
 
     @Bean
     @Profile("!cluster")
-    SendStore sendStore(GatewayProperties gateway, WeChatProperties wechat) {
-        return new FileSendStore(Path.of(gateway.dataDir(), "sends"), wechat.appId());
+    SendStore sendStore(GatewayProperties gateway, WeChatProperties wechat, SendProperties send, Clock clock) {
+        SqliteSendStore store = new SqliteSendStore(Path.of(gateway.dataDir()), wechat.appId(), send.recordRetention(),
+                clock);
+        // The store before this one kept a JSON file per send under sends/: its records move in once.
+        store.importFiles(Path.of(gateway.dataDir(), "sends"));
+        return store;
+    }
+
+    @Bean
+    @Profile("!cluster")
+    ThrottleBuckets throttleBuckets() {
+        return ThrottleBuckets.local();
+    }
+
+    /** Made at start although nothing asks for it (lazy initialisation is on): it sweeps on a timer of its own. */
+    @Bean
+    @Lazy(false)
+    SendRecordSweep sendRecordSweep(SendStore store) {
+        return new SendRecordSweep(store);
     }
 
     @Bean

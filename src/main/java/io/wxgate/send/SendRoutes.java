@@ -56,10 +56,12 @@ public class SendRoutes extends RouteBuilder {
     private final WeChatAnswers answers;
     private final AccessTokens tokens;
     private final Accounts accounts;
+    private final ThrottleBuckets buckets;
     private final Clock clock;
 
     public SendRoutes(WeChatProperties wechat, SendProperties send, WeChatAnswers answers, AccessTokens tokens,
-            Accounts accounts, Clock clock) {
+            Accounts accounts, ThrottleBuckets buckets, Clock clock) {
+        this.buckets = buckets;
         this.send = send;
         this.baseUrls = wechat.apiBaseUrls();
         this.answers = answers;
@@ -146,7 +148,7 @@ public class SendRoutes extends RouteBuilder {
                         String.class)).appId()))
                 .process(e -> e.setVariable(REQUEST, request(e, api)))
                 // Each account has WeChat's quota of its own, so each account has its own throttle per API.
-                .process(new AccountThrottle(send.rate(api))).id("throttle-" + api.key())
+                .process(new AccountThrottle(api, send.rate(api), buckets)).id("throttle-" + api.key())
                 .to(CALL);
     }
 

@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
-/** Send records, kept across restarts: a directory by default, Redis in cluster mode. */
+/**
+ * Send records, kept across restarts for the retention ({@code wechat.send.record-retention}) after their last
+ * change: an embedded SQLite database by default, Redis in cluster mode.
+ */
 public interface SendStore {
 
     /** Stores a new record; false when one with this id exists already (a redelivered queue message). */
@@ -24,4 +27,10 @@ public interface SendStore {
 
     /** Failed sends that {@code which} accepts, newest first, at most {@code limit}. */
     List<SendRecord> failed(int limit, Predicate<SendRecord> which);
+
+    /** The sends {@code query} asks for, newest first (by the time each was accepted), one page at a time. */
+    SendPage list(SendQuery query);
+
+    /** Removes what the retention let lapse, and what indexes it; returns how many records were removed. */
+    int sweep();
 }

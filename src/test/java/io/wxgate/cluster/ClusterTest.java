@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -55,6 +60,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class ClusterTest {
 
     private static final String TEMPLATE = "/cgi-bin/message/template/send";
+    private static final String SUBSCRIBE = "/cgi-bin/message/subscribe/bizsend";
+    private static final String CUSTOM = "/cgi-bin/message/custom/send";
+    /** The subscribe and custom APIs' throttle in both instances, low enough to watch. */
+    private static final int THROTTLED_RATE = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String KEY_PREFIX = "wxgate-test-" + RUN + ":";
@@ -109,6 +118,8 @@ class ClusterTest {
             settings.put("wechat.cluster.queue-prefix", QUEUE_PREFIX);
             settings.put("wechat.queue.consumers", "2");
             settings.put("wechat.send.rate-per-second.template", "1000");
+            settings.put("wechat.send.rate-per-second.subscribe", Integer.toString(THROTTLED_RATE));
+            settings.put("wechat.send.rate-per-second.custom", Integer.toString(THROTTLED_RATE));
             settings.put("camel.main.routes-reload-enabled", "false");
             // Every instance reads the same accounts file (SPEC §7): the test gateway's, with its second account.
             settings.put("wechat.accounts.file", GatewayTest.ACCOUNTS_FILE.toString());
@@ -335,6 +346,139 @@ class ClusterTest {
                 redis.opsForValue().set(token, held);
             }
         }
+    }
+
+    private static String subscribe(String user) {
+        SIM.grantSubscribe(user, "tmpl-sub", 1);
+        return "{\"touser\":\"" + user + "\",\"template_id\":\"tmpl-sub\",\"data\":{\"thing1\":{\"value\":\"x\"}}}";
+    }
+
+    private static String custom(String user) {
+        SIM.userInteracted(user);
+        return "{\"touser\":\"" + user + "\",\"msgtype\":\"text\",\"text\":{\"content\":\"x\"}}";
+    }
+
+    /**
+     * Posts every send at once, alternating between the instances, so that the throttles and not the posting decide
+     * when the calls go out. Each entry is a path and its body.
+     */
+    private static void postAtOnce(List<Map.Entry<String, String>> sends) {
+        ExecutorService posters = Executors.newFixedThreadPool(sends.size());
+        try {
+            List<CompletableFuture<HttpResponse<String>>> posted = new ArrayList<>();
+            for (int i = 0; i < sends.size(); i++) {
+                ApiClient via = new ApiClient(i % 2 == 0 ? portA : portB, API_KEY);
+                Map.Entry<String, String> send = sends.get(i);
+                posted.add(CompletableFuture.supplyAsync(() -> via.post(send.getKey(), send.getValue()), posters));
+            }
+            posted.forEach(p -> assertThat(p.join().statusCode()).isEqualTo(202));
+        } finally {
+            posters.shutdown();
+        }
+    }
+
+    /**
+     * One send through each instance, waited for: the first send of an API on an instance loads and compiles its
+     * code path, which on a busy machine takes longer than the spacing a test measures. The bucket holds one token,
+     * so a moment later it is as full as if unused.
+     */
+    private static void warmUp(String path, String wechatPath, java.util.function.UnaryOperator<String> body)
+            throws InterruptedException {
+        List<String> users = users("warm-" + UUID.randomUUID().toString().substring(0, 4), 2);
+        for (int i = 0; i < users.size(); i++) {
+            ApiClient via = new ApiClient(i % 2 == 0 ? portA : portB, API_KEY);
+            assertThat(via.post(path, body.apply(users.get(i))).statusCode()).isEqualTo(202);
+        }
+        callTimes(wechatPath, users);
+        Thread.sleep(500);
+    }
+
+    /** A send as another system would queue it on RabbitMQ: WeChat's JSON, its account in the WeChatAppId header. */
+    private static void queue(RabbitTemplate queues, String api, String appId, String json) {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("application/json");
+        properties.setMessageId(UUID.randomUUID().toString());
+        properties.setHeader("WeChatAppId", appId);
+        queues.send(EXCHANGE, QUEUE_PREFIX + "send." + api, new Message(json.getBytes(StandardCharsets.UTF_8), properties));
+    }
+
+    /** When the simulator received the calls of {@code path} for these users, sorted. */
+    private static List<Instant> callTimes(String path, List<String> users) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> SIM.calls(path)
+                .stream().filter(c -> c.status() == 200 && users.stream().anyMatch(u -> c.body().contains("\"" + u + "\"")))
+                .map(WeChatApiSimulator.Call::at).sorted().toList(), at -> at.size() >= users.size());
+    }
+
+    /** The most calls that fall within any one span of {@code window}. */
+    private static int busiest(List<Instant> at, Duration window) {
+        int most = 0;
+        for (Instant start : at) {
+            most = Math.max(most, (int) at.stream().filter(t -> !t.isBefore(start) && t.isBefore(start.plus(window))).count());
+        }
+        return most;
+    }
+
+    private static List<String> users(String tag, int count) {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            users.add("o-" + tag + "-" + RUN + "-" + i);
+        }
+        return users;
+    }
+
+    @Test
+    @Order(4)
+    void bothInstancesTogetherSendAtTheAccountsRateNotTwiceIt() throws InterruptedException {
+        warmUp("/api/v1/custom-messages", CUSTOM, ClusterTest::custom);
+        List<String> users = users("rate", 4 * THROTTLED_RATE);
+        postAtOnce(users.stream().map(u -> Map.entry("/api/v1/custom-messages", custom(u))).toList());
+
+        List<Instant> at = callTimes(CUSTOM, users);
+
+        // One bucket for both instances, one token every 200 ms: 20 calls take 3.8 s, and no 800 ms hold more than 5
+        // (4 at the bucket's spacing, one more for the machine's jitter). Two instances each with a bucket of their
+        // own would send 10 a second and be done in about 1.8 s.
+        Duration spread = Duration.between(at.get(0), at.get(at.size() - 1));
+        int busiest = busiest(at, Duration.ofMillis(800));
+        System.out.printf("cluster throttle: %d custom sends at %d/s through two instances took %d ms, busiest 800 ms "
+                + "held %d%n", users.size(), THROTTLED_RATE, spread.toMillis(), busiest);
+        assertThat(busiest).isLessThanOrEqualTo(THROTTLED_RATE);
+        assertThat(spread).isBetween(Duration.ofMillis(3000), Duration.ofMillis(6000));
+    }
+
+    @Test
+    @Order(4)
+    void eachAccountAndEachApiHasABucketOfItsOwnAcrossTheCluster() throws InterruptedException {
+        String secondPath = "/api/v1/accounts/" + GatewayTest.SECOND_APP_ID;
+        warmUp("/api/v1/subscribe-messages", SUBSCRIBE, ClusterTest::subscribe);
+        warmUp(secondPath + "/subscribe-messages", SUBSCRIBE, ClusterTest::subscribe);
+        int perAccount = 3;
+        List<String> mine = users("bucket-default", perAccount);
+        List<String> second = users("bucket-second", perAccount);
+        List<String> templates = users("bucket-template", 2 * perAccount);
+        // Straight onto the queues, all within milliseconds: what is measured is the throttles, not the posting.
+        RabbitTemplate queues = new RabbitTemplate(rabbit);
+        for (int i = 0; i < perAccount; i++) {
+            queue(queues, "subscribe", GatewayTest.APP_ID, subscribe(mine.get(i)));
+            queue(queues, "subscribe", GatewayTest.SECOND_APP_ID, subscribe(second.get(i)));
+            queue(queues, "template", GatewayTest.APP_ID, template(templates.get(2 * i)));
+            queue(queues, "template", GatewayTest.APP_ID, template(templates.get(2 * i + 1)));
+        }
+
+        List<String> subscribers = new ArrayList<>(mine);
+        subscribers.addAll(second);
+        List<Instant> subscribes = callTimes(SUBSCRIBE, subscribers);
+        List<Instant> defaultAccount = new ArrayList<>(callTimes(SUBSCRIBE, mine));
+        defaultAccount.addAll(callTimes(TEMPLATE, templates));
+        defaultAccount.sort(null);
+
+        // Each account's three subscribe calls take 0.4 s at 5/s, side by side; one bucket for both accounts would
+        // space all six over a second. The default account's templates (1000/s) go out beside its subscribe calls;
+        // sharing the subscribe bucket, its nine calls would take 1.6 s.
+        assertThat(Duration.between(subscribes.get(0), subscribes.get(subscribes.size() - 1)))
+                .isLessThan(Duration.ofMillis(950));
+        assertThat(Duration.between(defaultAccount.get(0), defaultAccount.get(defaultAccount.size() - 1)))
+                .isLessThan(Duration.ofMillis(950));
     }
 
     @Test

@@ -73,18 +73,19 @@ class ThrottleTest extends GatewayTest {
     @Test
     void eachAccountHasAThrottleOfItsOwn() {
         resetWeChat();
-        // Let the previous test's period run out, so each account starts with its whole rate.
+        // Let the previous test's reservations run out, so each account's bucket holds its token.
         try {
             Thread.sleep(1200);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sendAtOnce(SUBSCRIBE_RATE * 2, i -> i % 2 == 0 ? APP_ID : SECOND_APP_ID);
+        int perAccount = 3;
+        sendAtOnce(2 * perAccount, i -> i % 2 == 0 ? APP_ID : SECOND_APP_ID);
 
-        // Each account sent its rate: together twice the rate within one period, which one shared throttle would not
-        // let by.
+        // Each account's calls are 1/rate apart: its three take 0.4 s, and both accounts' go out side by side. One
+        // bucket for both would space all six: a whole second.
         List<Instant> at = SIMULATOR.calls(SUBSCRIBE).stream().map(c -> c.at()).sorted().toList();
-        assertThat(at).hasSize(SUBSCRIBE_RATE * 2);
+        assertThat(at).hasSize(2 * perAccount);
         assertThat(Duration.between(at.get(0), at.get(at.size() - 1))).isLessThan(Duration.ofMillis(800));
     }
 }
