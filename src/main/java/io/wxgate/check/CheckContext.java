@@ -11,11 +11,12 @@ import io.wxgate.callback.InboundDeadLetters;
 import io.wxgate.callback.InboundRoutes;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.SendApi;
+import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
 import io.wxgate.message.WeChatMessageConversions;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.send.DeliveryReports;
-import io.wxgate.store.FileSendStore;
+import io.wxgate.store.SqliteSendStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.ComponentResolver;
@@ -37,7 +38,8 @@ import org.springframework.context.annotation.Import;
  * pick it up. {@link RouteCheck} hands it to its own {@code SpringApplication}.
  */
 @ImportAutoConfiguration(CamelAutoConfiguration.class)
-@EnableConfigurationProperties({WeChatProperties.class, GatewayProperties.class, AccountsProperties.class})
+@EnableConfigurationProperties({WeChatProperties.class, GatewayProperties.class, AccountsProperties.class,
+        SendProperties.class})
 @Import(AccountsConfiguration.class)
 class CheckContext {
 
@@ -70,10 +72,10 @@ class CheckContext {
 
     /** The inbound route reports TEMPLATESENDJOBFINISH here; in a check, to a store of the scratch folder. */
     @Bean
-    DeliveryReports deliveryReports(GatewayProperties gateway, WeChatProperties settings, Accounts accounts,
-            Clock clock) {
-        return new DeliveryReports(new FileSendStore(Path.of(gateway.dataDir(), "sends"), settings.appId()), accounts,
-                clock);
+    DeliveryReports deliveryReports(GatewayProperties gateway, WeChatProperties settings, SendProperties send,
+            Accounts accounts, Clock clock) {
+        return new DeliveryReports(new SqliteSendStore(Path.of(gateway.dataDir()), settings.appId(),
+                send.recordRetention(), clock), accounts, clock);
     }
 
     /**
