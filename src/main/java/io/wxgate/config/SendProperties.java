@@ -37,6 +37,9 @@ public record SendProperties(
         Token token,
         Duration recordRetention) {
 
+    /** The highest throttle rate a bucket reckoned in microseconds can space evenly. */
+    public static final int MAX_RATE = 1_000_000;
+
     public SendProperties {
         positive(connectTimeout, "wechat.send.connect-timeout");
         positive(readTimeout, "wechat.send.read-timeout");
@@ -48,6 +51,11 @@ public record SendProperties(
             Integer rate = ratePerSecond.get(api.key());
             if (rate == null || rate < 1) {
                 throw new IllegalArgumentException("wechat.send.rate-per-second." + api.key() + " must be a positive number");
+            }
+            // The cluster's throttle clock is exact to the microsecond (RedisThrottleBuckets).
+            if (rate > MAX_RATE) {
+                throw new IllegalArgumentException("wechat.send.rate-per-second." + api.key() + " must be at most "
+                        + MAX_RATE + " (calls spaced at least a microsecond apart)");
             }
         }
         if (backoff == null) {
