@@ -35,14 +35,33 @@ public final class GatewayProcess {
      */
     public static GatewayProcess start(int port, Map<String, String> settings, Map<String, String> environment,
             Path log) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.wxgate.WxGateApplication",
-                "--gateway.http-port=" + port));
+        List<String> command = javaCommand();
+        command.add("--gateway.http-port=" + port);
         if (!settings.containsKey("server.port")) {
             command.add("--server.port=0");
         }
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        return started(command, port, environment, log);
+    }
+
+    /**
+     * Configured by environment variables alone, as an operator starts it: no setting on the command line, every
+     * port the gateway's own choice. {@code environment} must hold {@code HTTP_PORT=port}.
+     */
+    public static GatewayProcess startAsConfigured(int port, Map<String, String> environment, Path log) {
+        if (!Integer.toString(port).equals(environment.get("HTTP_PORT"))) {
+            throw new IllegalArgumentException("HTTP_PORT must be " + port);
+        }
+        return started(javaCommand(), port, environment, log);
+    }
+
+    /** {@code java … io.wxgate.WxGateApplication}, to which a caller adds arguments. */
+    public static List<String> javaCommand() {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.wxgate.WxGateApplication"));
+    }
+
+    private static GatewayProcess started(List<String> command, int port, Map<String, String> environment, Path log) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
