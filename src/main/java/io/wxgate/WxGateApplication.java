@@ -2,6 +2,7 @@ package io.wxgate;
 
 import io.wxgate.check.RouteCheck;
 import io.wxgate.connectors.ExtensionFolder;
+import io.wxgate.ops.GracefulStop;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -32,6 +33,7 @@ public class WxGateApplication {
         }
         SpringApplication application = new SpringApplication(WxGateApplication.class);
         application.addListeners(lib.startUpLog());
-        application.run(args);
+        GracefulStop.beforeRun(application);
+        GracefulStop.install(application.run(args));
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import io.wxgate.account.Accounts;
 import io.wxgate.config.GatewayProperties;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.http.Drain;
 import io.wxgate.message.WeChatMessageConversions;
 import io.wxgate.message.WeChatXml;
 import io.wxgate.ops.GatewayMetrics;
@@ -79,9 +80,15 @@ public class CallbackConfiguration {
     /** Started and stopped by the Jetty server it joins (CallbackRoutes), not by Spring. */
     @Bean(destroyMethod = "")
     CallbackFrontDoor wechatCallbackFrontDoor(CamelContext camel, GatewayProperties gateway, WeChatProperties settings,
-            Accounts accounts, GatewayMetrics metrics) {
+            Accounts accounts, GatewayMetrics metrics, Drain drain) {
         return new CallbackFrontDoor(camel, gateway.httpPort(), settings.callback().path(), accounts,
-                settings.callback().maxBodySize().toBytes(), metrics);
+                settings.callback().maxBodySize().toBytes(), metrics, drain);
+    }
+
+    /** The HTTP port's requests in flight, for a stop (ops.GracefulStop). */
+    @Bean
+    Drain drain() {
+        return new Drain();
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.util.List;
 
 import io.wxgate.account.Account;
 import io.wxgate.account.Accounts;
+import io.wxgate.http.Drain;
 import io.wxgate.http.UnreadBody;
 import io.wxgate.ops.GatewayMetrics;
 import org.apache.camel.AsyncProducer;
@@ -54,10 +55,11 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
     private final Accounts accounts;
     private final long maxBodyBytes;
     private final GatewayMetrics metrics;
+    private final Drain drain;
     private volatile AsyncProducer producer;
 
     public CallbackFrontDoor(CamelContext camel, int port, String path, Accounts accounts, long maxBodyBytes,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, Drain drain) {
         this.camel = camel;
         this.port = port;
         this.path = path;
@@ -65,6 +67,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         this.accounts = accounts;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
+        this.drain = drain;
     }
 
     /**
@@ -90,6 +93,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         ServiceHelper.startService(started);
         producer = started;
         super.doStart();
+        drain.serving(getServer());
     }
 
     @Override
@@ -100,6 +104,20 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        // Every request on the port, the API's too, is counted until its answer is written (a stop waits for them).
+        Drain.Tracked tracked = drain.track(response, callback);
+        try {
+            if (!handleCounted(request, response, tracked)) {
+                Response.writeError(request, response, tracked, 404);
+            }
+            return true;
+        } catch (Exception | Error e) {
+            tracked.release();
+            throw e;
+        }
+    }
+
+    private boolean handleCounted(Request request, Response response, Callback callback) throws Exception {
         String requested = Request.getPathInContext(request);
         Account account;
         if (path.equals(requested)) {

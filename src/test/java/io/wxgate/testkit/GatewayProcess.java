@@ -94,6 +94,16 @@ public final class GatewayProcess {
         }
     }
 
+    /** SIGTERM, as an orchestrator stops it; returns at once (see {@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Whether the process ended within {@code limit}. */
+    public boolean awaitExit(Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     public void stop() {
         process.destroy();
         try {
