@@ -84,6 +84,8 @@ class StructuredLogMaskingTest {
         pairs.addKeyValuePair(new KeyValuePair("encodingAesKey", AES_KEY));
         pairs.addKeyValuePair(new KeyValuePair("request", "POST /send?access_token=" + ACCESS_TOKEN));
         pairs.addKeyValuePair(new KeyValuePair("attempts", 2));
+        pairs.addKeyValuePair(new KeyValuePair("answer", Map.of("access_token", ACCESS_TOKEN, "expires_in", 7200)));
+        pairs.addKeyValuePair(new KeyValuePair("calls", List.of("GET /cgi-bin/token?secret=" + APP_SECRET)));
         pairs.setMDCPropertyMap(Map.of(LogContext.MSG_ID, "24567890123456789", LogContext.SEND_ID, "9c4fc175",
                 "Authorization", "Bearer " + API_KEY, "token", CALLBACK_TOKEN));
 
@@ -118,6 +120,11 @@ class StructuredLogMaskingTest {
         assertThat(withPairs.get(prefix + "request").asText()).isEqualTo("POST /send?access_token=***");
         assertThat(withPairs.get(prefix + "attempts").asInt()).isEqualTo(2);
         assertThat(withPairs.get(prefix + "Authorization").asText()).isEqualTo(SecretMasking.MASK);
+        assertThat(withPairs.get(prefix + "answer").get("access_token").asText()).as("an entry of a map")
+                .isEqualTo(SecretMasking.MASK);
+        assertThat(withPairs.get(prefix + "answer").get("expires_in").asInt()).isEqualTo(7200);
+        assertThat(withPairs.get(prefix + "calls").get(0).asText()).as("an element of a list")
+                .isEqualTo("GET /cgi-bin/token?secret=***");
         assertThat(withPairs.get(prefix + LogContext.MSG_ID).asText()).as("the message's id, a field of its own")
                 .isEqualTo("24567890123456789");
         assertThat(withPairs.get(prefix + LogContext.SEND_ID).asText()).isEqualTo("9c4fc175");
