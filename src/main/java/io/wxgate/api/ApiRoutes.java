@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
 /**
  * The API for enterprise systems (SPEC §5, §7), on the callback's port: queue sends, read their status, list and
  * filter sends, list and replay dead letters, hand out the central access_token, and list and clear operator alerts. The paths of §5 act
- * on the default account, the same paths under {@code /api/v1/accounts/{appId}} on that account.
+ * on the default account, the same paths under {@code /api/v1/accounts/{appId}} on that account. Every path, status
+ * and body is described in {@code openapi/wxgate-api.yaml}, served at {@code GET /api/v1/openapi.json}.
  *
  * <p>Every request needs a bearer key: {@code GATEWAY_API_KEY} may act on every account; an account's own
  * {@code api-key} on that account only. Such a key gets 403 on another account's paths and on what the §5 paths
@@ -70,6 +71,7 @@ public class ApiRoutes extends RouteBuilder {
 
     private final SendIntake intake;
     private final OperatorAlerts alerts;
+    private final ObjectNode description = ApiDescription.load();
 
     public ApiRoutes(GatewayProperties gateway, Accounts accounts, InboundDeadLetters inboundDeadLetters,
             SendStore store, AccessTokens tokens, QueueProperties queues, SendIntake intake, OperatorAlerts alerts,
@@ -132,7 +134,12 @@ public class ApiRoutes extends RouteBuilder {
             accountRoutes(via);
         }
         v1.get("/dead-letters").to("direct:api-dead-letters")
-                .post("/dead-letters/{id}/replay").to("direct:api-replay");
+                .post("/dead-letters/{id}/replay").to("direct:api-replay")
+                // This API's OpenAPI description, behind the same key: it describes an authenticated API.
+                .get("/openapi.json").to("direct:api-openapi");
+
+        from("direct:api-openapi").routeId("api-openapi")
+                .process(e -> ApiAnswer.json(e, 200, description));
 
         from("direct:api-dead-letters").routeId("api-dead-letters")
                 .process(this::listDeadLetters);

@@ -24,7 +24,8 @@ final class SendListing {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
-    private static final Set<String> PARAMETERS = Set.of("status", "api", "appid", "from", "to", "limit", "cursor");
+    /** The parameters a listing takes; OpenApiDocumentTest holds the description to them. */
+    static final Set<String> PARAMETERS = Set.of("status", "api", "appid", "from", "to", "limit", "cursor");
     private static final List<String> STATUSES =
             List.of(SendRecord.QUEUED, SendRecord.SENT, SendRecord.DELIVERED, SendRecord.FAILED);
     private static final List<String> APIS = Arrays.stream(SendApi.values()).map(SendApi::key).toList();

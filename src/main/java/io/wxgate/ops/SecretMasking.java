@@ -21,12 +21,16 @@ public final class SecretMasking {
     /** Characters a secret value may hold, up to a delimiter of the forms above (secrets are URL- and JSON-safe). */
     private static final String VALUE = "[^\\s\"'&,;<>(){}\\[\\]\\\\]+";
     /**
-     * A key that names a secret (token covers access_token and the callback Token; secret covers appsecret and
-     * app-secret; aes-key covers EncodingAESKey), its closing quote, the separator, the value's opening quote.
+     * The words of a key that names a secret: token covers access_token and the callback Token; secret covers
+     * appsecret and app-secret; aes-key covers EncodingAESKey.
      */
+    private static final String SECRET_KEY = "(?:token|secret|aes[-_.]?key|api[-_.]?key|password)";
+    /** A key that names a secret, its closing quote, the separator, the value's opening quote. */
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)((?:token|secret|aes[-_.]?key|api[-_.]?key|password)"
+            "(?i)(" + SECRET_KEY
             + "(?:\\\\?[\"'])?(?:\\s*[:=]\\s*|\\s*\\R\\s*Value:\\s*)(?:\\\\?[\"'])?)" + VALUE);
+    /** A name whose value is a secret as a whole: the keys above, and a credential's header. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)" + SECRET_KEY + "|authorization");
     private static final Pattern CREDENTIAL = Pattern.compile(
             "(?i)((?:\\bbearer|authorization\\\\?[\"']?\\s*[:=]\\s*\\\\?[\"']?basic)\\s+)" + VALUE);
 
@@ -39,6 +43,14 @@ public final class SecretMasking {
         }
         return CREDENTIAL.matcher(KEY_VALUE.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(MASK)))
                 .replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    }
+
+    /**
+     * Whether a value filed under {@code name} is a secret whole, as a key-value pair or an MDC entry of a JSON log
+     * line is ({@code appSecret}, {@code access_token}, {@code Authorization}): its text alone names no key to mask.
+     */
+    public static boolean namesSecret(String name) {
+        return name != null && mayHoldSecret(name) && SECRET_NAME.matcher(name).find();
     }
 
     /** One pass over the text for the words every masked form contains, in any case. */

@@ -78,6 +78,20 @@ class SecretMaskingTest {
         assertThat(SecretMasking.mask(line)).isEqualTo(line);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"appSecret", "access_token", "token", "encodingAesKey", "api-key", "DATASOURCE_PASSWORD",
+        "Authorization", "_appSecret"})
+    void aNameThatNamesASecretHidesItsValueWhole(String name) {
+        assertThat(SecretMasking.namesSecret(name)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"msgId", "sendId", "message", "short_message", "log.logger", "error.stack_trace",
+        "_error_message", "process.thread.name", "@timestamp", "appid", "attempts"})
+    void theFieldsOfAJsonLogLineNameNoSecret(String name) {
+        assertThat(SecretMasking.namesSecret(name)).isFalse();
+    }
+
     @Test
     void maskingIsIdempotent() {
         String once = SecretMasking.mask("access_token=AT-42 Bearer k-1 {\"secret\":\"s\"}");
