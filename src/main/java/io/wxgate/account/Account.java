@@ -12,6 +12,7 @@ package io.wxgate.account;
  * @param previousEncodingAesKey the key before a key change, still accepted while the change rolls out; empty = none
  * @param requireEncryption      refuse its plain-mode POSTs (needs an EncodingAESKey)
  * @param apiKey                 a bearer key that may act on this account only; empty = none
+ * @param menuFile               the account's menu as code (menu.MenuPublisher); empty = its menu is left alone
  */
 public record Account(
         String appId,
@@ -20,12 +21,20 @@ public record Account(
         String encodingAesKey,
         String previousEncodingAesKey,
         boolean requireEncryption,
-        String apiKey) {
+        String apiKey,
+        String menuFile) {
 
     public Account {
         encodingAesKey = orEmpty(encodingAesKey);
         previousEncodingAesKey = orEmpty(previousEncodingAesKey);
         apiKey = orEmpty(apiKey);
+        menuFile = orEmpty(menuFile);
+    }
+
+    /** An account without a menu file. */
+    public Account(String appId, String appSecret, String token, String encodingAesKey, String previousEncodingAesKey,
+            boolean requireEncryption, String apiKey) {
+        this(appId, appSecret, token, encodingAesKey, previousEncodingAesKey, requireEncryption, apiKey, "");
     }
 
     public boolean safeModeConfigured() {
@@ -44,6 +53,6 @@ public record Account(
     public String toString() {
         return "Account[appId=" + appId + ", safeMode=" + safeModeConfigured() + ", keyChange="
                 + !previousEncodingAesKey.isEmpty() + ", requireEncryption=" + requireEncryption + ", apiKey="
-                + hasApiKey() + "]";
+                + hasApiKey() + ", menuFile=" + menuFile + "]";
     }
 }

@@ -8,24 +8,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
+import io.wxgate.config.TextYaml;
+
 
 /**
  * Reads and validates the accounts file of SPEC §7: a YAML list, one mapping per account. A file is taken whole or
  * not at all; the first problem found is reported with the entry and the key, never a value.
  *
- * <p>Every scalar is read as text: with YAML's usual implicit types a Token such as {@code 0123} would become the
- * octal number 83 and {@code 1e3} a float, silently changing a secret. Only {@code require-encryption} is a
- * boolean, parsed here. Object tags are refused (safe constructor), aliases are capped (no "billion laughs") and
- * a key given twice in one entry is an error rather than the last one winning.
+ * <p>Read by {@link TextYaml}: every scalar is text (a Token such as {@code 0123} stays {@code 0123}), so only
+ * {@code require-encryption} is a boolean, parsed here.
  */
 public final class AccountsFile {
 
@@ -36,8 +27,9 @@ public final class AccountsFile {
     static final String PREVIOUS_ENCODING_AES_KEY = "previous-encoding-aes-key";
     static final String REQUIRE_ENCRYPTION = "require-encryption";
     static final String API_KEY = "api-key";
+    static final String MENU_FILE = "menu-file";
     private static final Set<String> KEYS = Set.of(APP_ID, APP_SECRET, TOKEN, ENCODING_AES_KEY,
-            PREVIOUS_ENCODING_AES_KEY, REQUIRE_ENCRYPTION, API_KEY);
+            PREVIOUS_ENCODING_AES_KEY, REQUIRE_ENCRYPTION, API_KEY, MENU_FILE);
 
     // The AppId travels in URL paths, Redis keys, broker names and metric tags: keep it to safe characters.
     private static final Pattern APP_ID_SHAPE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -131,7 +123,11 @@ public final class AccountsFile {
         if (map.containsKey(API_KEY) && apiKey.isEmpty()) {
             throw new AccountsFileException(name + ", key " + API_KEY + ": is empty; remove the key or give it a value");
         }
-        return new Account(appId, appSecret, token, aesKey, previousAesKey, requireEncryption, apiKey);
+        String menuFile = text(map, MENU_FILE, name);
+        if (map.containsKey(MENU_FILE) && menuFile.isEmpty()) {
+            throw new AccountsFileException(name + ", key " + MENU_FILE + ": is empty; remove the key or give it a value");
+        }
+        return new Account(appId, appSecret, token, aesKey, previousAesKey, requireEncryption, apiKey, menuFile);
     }
 
     private static String required(Map<?, ?> map, String key, String name) {
@@ -180,31 +176,10 @@ public final class AccountsFile {
     }
 
     private static Object load(String text, String source) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(10);
-        options.setCodePointLimit(MAX_CODE_POINTS);
-        Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(),
-                options, new TextOnlyResolver());
         try {
-            return yaml.load(text);
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark();
-            // Only SnakeYAML's description of the problem, never its snippet of the line (it may hold a secret).
-            throw new AccountsFileException(source + ": not valid YAML"
-                    + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1))
-                    + ": " + e.getProblem());
-        } catch (YAMLException e) {
-            throw new AccountsFileException(source + ": not valid YAML");
-        }
-    }
-
-    /** Resolves no implicit types: every plain scalar stays text, {@code ~}/empty stay null. */
-    private static final class TextOnlyResolver extends Resolver {
-        @Override
-        protected void addImplicitResolvers() {
-            addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL| )$"), "~nN\0");
-            addImplicitResolver(org.yaml.snakeyaml.nodes.Tag.NULL, Pattern.compile("^$"), null);
+            return TextYaml.load(text, source, MAX_CODE_POINTS);
+        } catch (IllegalArgumentException e) {
+            throw new AccountsFileException(e.getMessage());
         }
     }
 }

@@ -28,14 +28,22 @@ class AccountsFileTest {
                   previous-encoding-aes-key: %s
                   require-encryption: true
                   api-key: key-one
+                  menu-file: menus/one.yaml
                 - app-id: wx2222222222222222
                   app-secret: secret-two
                   token: token-two
                 """.formatted(KEY_A, KEY_B));
 
         assertThat(accounts).containsExactly(
-                new Account("wx1111111111111111", "secret-one", "token-one", KEY_A, KEY_B, true, "key-one"),
+                new Account("wx1111111111111111", "secret-one", "token-one", KEY_A, KEY_B, true, "key-one",
+                        "menus/one.yaml"),
                 new Account("wx2222222222222222", "secret-two", "token-two", "", "", false, ""));
+    }
+
+    @Test
+    void anEmptyMenuFileIsAMistakeNotAnAbsence() {
+        assertThatThrownBy(() -> parse("- {app-id: wx1111111111111111, app-secret: s, token: t, menu-file: ''}\n"))
+                .hasMessageContaining("account wx1111111111111111, key menu-file: is empty");
     }
 
     @Test

@@ -76,6 +76,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     // (follows, windows, grants) is one, and template msgids are numbered per account.
     private final Map<String, TokenAuthority> accounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final SendApis sends;
+    private final MenuApis menus = new MenuApis();
     private final ScriptedFaults faults = new ScriptedFaults();
     private final List<Call> calls = new ArrayList<>();
     private final HttpServer server;
@@ -145,6 +146,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     public void reset() {
         accounts.values().forEach(TokenAuthority::reset);
         sends.reset();
+        menus.reset();
         faults.clear();
         synchronized (calls) {
             calls.clear();
@@ -370,6 +372,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
                     query.get("appid"), query.get("secret")));
             case STABLE_TOKEN -> stableToken(method, body);
             case TEMPLATE_SEND, CUSTOM_SEND, SUBSCRIBE_SEND -> send(method, path, query, body);
+            case MenuApis.CREATE, MenuApis.GET -> menu(method, path, query, body);
             default -> httpError(404);
         };
     }
@@ -409,6 +412,35 @@ public final class WeChatApiSimulator implements AutoCloseable {
             case CUSTOM_SEND -> sends.custom(appId, request, body);
             default -> sends.subscribe(appId, request, body);
         });
+    }
+
+    private Reply menu(String method, String path, Map<String, String> query, String body) {
+        String accessToken = query.get("access_token");
+        String appId = issuerOf(accessToken);
+        int tokenError = accounts.get(appId).check(accessToken);
+        if (tokenError != 0) {
+            return weChat(WeChatErrors.error(tokenError));
+        }
+        if (MenuApis.GET.equals(path)) {
+            return weChat(menus.get(appId));
+        }
+        JsonNode request = parseObject(body);
+        if (!"POST".equals(method) || request == null) {
+            return weChat(WeChatErrors.error(!"POST".equals(method) ? 43002 : 47001));
+        }
+        return weChat(menus.create(appId, request));
+    }
+
+    // ---- menus (§14)
+
+    /** The menu WeChat shows account {@code appId}'s followers, as it was created; null when it has none. */
+    public JsonNode menuOf(String appId) {
+        return menus.menuOf(appId);
+    }
+
+    /** How many menu/create calls replaced account {@code appId}'s menu. */
+    public int menuCreates(String appId) {
+        return menus.creates(appId);
     }
 
     private TokenAuthority account(String appId) {

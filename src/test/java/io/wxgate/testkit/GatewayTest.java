@@ -50,6 +50,9 @@ public abstract class GatewayTest {
     public static final String SECOND_AES_KEY = "c2Vjb25kQWNjb3VudEtleTAxMjM0NTY3ODlhYmNkZWZ";
     public static final String SECOND_API_KEY = "test-second-api-key-1a2b3c";
     public static final Path ACCOUNTS_FILE = DATA.resolveSibling(DATA.getFileName() + "-accounts.yaml");
+    /** The menu files of the default and the second account (MenuAsCodeTest writes them; absent: no menu). */
+    public static final Path MENU_FILE = DATA.resolveSibling(DATA.getFileName() + "-menu.yaml");
+    public static final Path SECOND_MENU_FILE = DATA.resolveSibling(DATA.getFileName() + "-menu-2.yaml");
     /** WeChat's API side; the gateway reaches it through RELAY first, then directly (failover order). */
     public static final WeChatApiSimulator SIMULATOR = WeChatApiSimulator.start(APP_ID, APP_SECRET)
             .addAccount(SECOND_APP_ID, SECOND_SECRET);
@@ -102,6 +105,8 @@ public abstract class GatewayTest {
         registry.add("wechat.inbound.endpoint", () -> "direct:test-dispatch");
         registry.add("wechat.app-secret", () -> APP_SECRET);
         registry.add("wechat.accounts.file", ACCOUNTS_FILE::toString);
+        registry.add("wechat.menu.file", MENU_FILE::toString);
+        registry.add("wechat.menu.poll-interval", () -> "200ms");
         registry.add("gateway.api-key", () -> API_KEY);
         registry.add("wechat.api-base-url", () -> "http://127.0.0.1:" + RELAY.port() + ",http://127.0.0.1:" + SIMULATOR.port());
         registry.add("wechat.send.backoff.initial-delay", () -> "50ms");
@@ -124,7 +129,7 @@ public abstract class GatewayTest {
             Files.createDirectories(ACCOUNTS_FILE.getParent());
             Files.writeString(ACCOUNTS_FILE, "- app-id: " + SECOND_APP_ID + "\n  app-secret: " + SECOND_SECRET
                     + "\n  token: " + SECOND_TOKEN + "\n  encoding-aes-key: " + SECOND_AES_KEY
-                    + "\n  api-key: " + SECOND_API_KEY + "\n");
+                    + "\n  api-key: " + SECOND_API_KEY + "\n  menu-file: " + SECOND_MENU_FILE + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
