@@ -1,25 +1,19 @@
 package io.wxgate.menu;
 
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wxgate.account.Account;
 import io.wxgate.account.Accounts;
-import io.wxgate.config.SendProperties;
 import io.wxgate.message.Json;
-import io.wxgate.token.AccessToken;
-import io.wxgate.token.AccessTokens;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import io.wxgate.send.WeChatCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,26 +30,20 @@ import org.slf4j.LoggerFactory;
 public final class MenuPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(MenuPublisher.class);
-    private static final String WECHAT_HTTP = "direct:wechat-http";
 
     /** What was last settled for an account: the file's text, and whether it is WeChat's menu now. */
     private record Settled(String file, String text) {
     }
 
     private final Accounts accounts;
-    private final AccessTokens tokens;
-    private final ProducerTemplate producer;
+    private final WeChatCalls calls;
     private final MenuProperties menu;
-    private final Set<Integer> tokenErrcodes;
     private final Map<String, Settled> settled = new ConcurrentHashMap<>();
 
-    public MenuPublisher(Accounts accounts, AccessTokens tokens, ProducerTemplate producer, MenuProperties menu,
-            SendProperties send) {
+    public MenuPublisher(Accounts accounts, WeChatCalls calls, MenuProperties menu) {
         this.accounts = accounts;
-        this.tokens = tokens;
-        this.producer = producer;
+        this.calls = calls;
         this.menu = menu;
-        this.tokenErrcodes = Set.copyOf(send.errcodes().refreshToken());
     }
 
     /** Every account's menu file, checked once; the route's timer calls it. */
@@ -115,55 +103,18 @@ public final class MenuPublisher {
         settled.put(account.appId(), now);
     }
 
-    /** WeChat's JSON answer; on a token errcode the token is dropped (if still cached) and the call made once more. */
+    /** WeChat's JSON answer, null when it could not be had (tried again at the next check). */
     private JsonNode call(Account account, String method, String path, String body) {
-        for (int attempt = 1; ; attempt++) {
-            AccessToken token;
-            JsonNode answer;
-            try {
-                token = tokens.of(account).current();
-                answer = once(method, path, token.value(), body);
-            } catch (RuntimeException e) {
-                LOG.warn("Menu of {}: {} failed, tried again at the next check: {}", account.appId(), path,
-                        e.toString());
-                return null;
-            }
-            int errcode = answer.path("errcode").asInt(0);
-            if (attempt == 1 && tokenErrcodes.contains(errcode)) {
-                tokens.of(account).invalidate(token.value());
-                continue;
-            }
-            if (errcode == 46003 && path.endsWith("/get")) {
+        try {
+            JsonNode answer = calls.call(account, method, path, "", "application/json; charset=UTF-8",
+                    body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+            if (answer.path("errcode").asInt(0) == 46003 && path.endsWith("/get")) {
                 return Json.MAPPER.createObjectNode(); // no menu yet
             }
             return answer;
-        }
-    }
-
-    private JsonNode once(String method, String path, String accessToken, String body) {
-        Exchange answer = producer.request(WECHAT_HTTP, e -> {
-            var message = e.getMessage();
-            message.setHeader(Exchange.HTTP_METHOD, method);
-            message.setHeader(Exchange.HTTP_PATH, path);
-            message.setHeader(Exchange.HTTP_QUERY, "access_token="
-                    + URLEncoder.encode(accessToken, StandardCharsets.UTF_8));
-            if (body != null) {
-                message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=UTF-8");
-            }
-            message.setBody(body);
-        });
-        if (answer.getException() != null) {
-            throw new IllegalStateException("WeChat unreachable: " + answer.getException().getClass().getSimpleName());
-        }
-        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        byte[] bytes = answer.getMessage().getBody(byte[].class);
-        if (status != 200 || bytes == null) {
-            throw new IllegalStateException("WeChat answered HTTP " + status);
-        }
-        try {
-            return Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalStateException("WeChat's answer is not JSON");
+        } catch (RuntimeException e) {
+            LOG.warn("Menu of {}: {} failed, tried again at the next check: {}", account.appId(), path, e.toString());
+            return null;
         }
     }
 }

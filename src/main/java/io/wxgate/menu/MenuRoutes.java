@@ -1,9 +1,7 @@
 package io.wxgate.menu;
 
 import io.wxgate.account.Accounts;
-import io.wxgate.config.SendProperties;
-import io.wxgate.token.AccessTokens;
-import org.apache.camel.ProducerTemplate;
+import io.wxgate.send.WeChatCalls;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,9 +11,8 @@ import org.springframework.context.annotation.Configuration;
 public class MenuRoutes {
 
     @Bean
-    MenuPublisher menuPublisher(Accounts accounts, AccessTokens tokens, ProducerTemplate producer, MenuProperties menu,
-            SendProperties send) {
-        return new MenuPublisher(accounts, tokens, producer, menu, send);
+    MenuPublisher menuPublisher(Accounts accounts, WeChatCalls calls, MenuProperties menu) {
+        return new MenuPublisher(accounts, calls, menu);
     }
 
     @Bean

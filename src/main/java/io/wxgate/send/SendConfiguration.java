@@ -37,6 +37,12 @@ public class SendConfiguration {
         return new WeChatAnswers(table, metrics);
     }
 
+    /** The gateway's own WeChat calls outside the send queues (menus, media uploads). */
+    @Bean
+    WeChatCalls weChatCalls(AccessTokens tokens, ProducerTemplate producer, SendProperties send) {
+        return new WeChatCalls(tokens, producer, send);
+    }
+
     @Bean
     @Profile("!cluster")
     SendStore sendStore(GatewayProperties gateway, WeChatProperties wechat, SendProperties send, Clock clock) {
