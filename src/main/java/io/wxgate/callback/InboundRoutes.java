@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.wxgate.account.Accounts;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.message.ImageUploads;
 import io.wxgate.message.WeChatMessage;
 import io.wxgate.ops.GatewayMetrics;
 import io.wxgate.ops.LogContextPolicy;
@@ -35,11 +36,11 @@ public class InboundRoutes extends RouteBuilder {
     private final InboundDeadLetters deadLetters;
 
     public InboundRoutes(GatewayMetrics metrics, WeChatProperties settings, Clock clock,
-            InboundDeadLetters deadLetters) {
+            InboundDeadLetters deadLetters, ImageUploads images) {
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.defaultAppId = settings.appId();
-        this.passiveReplies = new PassiveReplies(clock, ORIGINAL);
+        this.passiveReplies = new PassiveReplies(clock, ORIGINAL, images, this::appIdOf);
     }
 
     /** The id a message's log lines carry (MDC msgId): its MsgId, or for an event, which has none, its dedupe key. */

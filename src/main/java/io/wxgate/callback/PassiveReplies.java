@@ -2,7 +2,9 @@ package io.wxgate.callback;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.function.Function;
 
+import io.wxgate.message.ImageUploads;
 import io.wxgate.message.Reply;
 import io.wxgate.message.ReplyHeaders;
 import io.wxgate.message.ReplyXml;
@@ -29,11 +31,18 @@ public final class PassiveReplies implements Processor {
 
     private final Clock clock;
     private final String originalVariable;
+    private final ImageUploads images;
+    private final Function<Exchange, String> appIdOf;
 
-    /** @param originalVariable the variable holding the message as the routes received it; they may change the body */
-    PassiveReplies(Clock clock, String originalVariable) {
+    /**
+     * @param originalVariable the variable holding the message as the routes received it; they may change the body
+     * @param images           makes an image reply of WeChatReplyImageUrl, for the account {@code appIdOf} names
+     */
+    PassiveReplies(Clock clock, String originalVariable, ImageUploads images, Function<Exchange, String> appIdOf) {
         this.clock = clock;
         this.originalVariable = originalVariable;
+        this.images = images;
+        this.appIdOf = appIdOf;
     }
 
     @Override
@@ -41,7 +50,10 @@ public final class PassiveReplies implements Processor {
         Message out = exchange.getMessage();
         String xml = "";
         try {
-            Reply reply = ReplyHeaders.fromHeaders(out::getHeader).orElse(null);
+            // An image by URL is uploaded here, on the routes' worker: past the callback deadline the answer has gone
+            // as success, and the dispatcher sends the image as a customer-service message instead (SPEC §8).
+            Reply reply = ReplyHeaders.fromHeaders(out::getHeader,
+                    url -> images.mediaIdOf(appIdOf.apply(exchange), url)).orElse(null);
             if (reply != null) {
                 exchange.setVariable(REPLY, reply);
                 if (!tooLongForPassive(reply)) {

@@ -67,7 +67,8 @@ class CheckContext {
     @Bean
     InboundRoutes inboundRoutes(GatewayMetrics metrics, WeChatProperties settings, Clock clock,
             InboundDeadLetters deadLetters) {
-        return new InboundRoutes(metrics, settings, clock, deadLetters);
+        // An image reply by URL is not uploaded in a check: its media_id names the URL, for an example to expect.
+        return new InboundRoutes(metrics, settings, clock, deadLetters, (appId, url) -> "media-of:" + url);
     }
 
     /** The inbound route reports TEMPLATESENDJOBFINISH here; in a check, to a store of the scratch folder. */

@@ -34,6 +34,11 @@ public final class ReplyHeaders {
     public static final String TEXT = "WeChatReplyText";
     /** Kind: image reply; the value is the media id. */
     public static final String IMAGE = "WeChatReplyImage";
+    /**
+     * Kind: image reply; the value is the image's http(s) URL. The gateway uploads it as temporary media once per URL
+     * and account and replies with its media id ({@link ImageUploads}).
+     */
+    public static final String IMAGE_URL = "WeChatReplyImageUrl";
     /** Kind: voice reply; the value is the media id. */
     public static final String VOICE = "WeChatReplyVoice";
     /** Kind: video reply; the value is the media id. Parts: {@link #TITLE}, {@link #DESCRIPTION}. */
@@ -56,12 +61,13 @@ public final class ReplyHeaders {
     public static final String PIC_URL = "WeChatReplyPicUrl";
 
     // REPLY is a kind too, but holds an object, so it is read separately.
-    private static final List<String> KINDS = List.of(TEXT, IMAGE, VOICE, VIDEO, MUSIC_URL, NEWS_URL);
+    private static final List<String> KINDS = List.of(TEXT, IMAGE, IMAGE_URL, VOICE, VIDEO, MUSIC_URL, NEWS_URL);
     private static final List<String> PARTS = List.of(TITLE, DESCRIPTION, HQ_MUSIC_URL, THUMB_MEDIA_ID, PIC_URL);
     private static final Map<String, Set<String>> PARTS_BY_KIND = Map.of(
             REPLY, Set.of(),
             TEXT, Set.of(),
             IMAGE, Set.of(),
+            IMAGE_URL, Set.of(),
             VOICE, Set.of(),
             VIDEO, Set.of(TITLE, DESCRIPTION),
             MUSIC_URL, Set.of(THUMB_MEDIA_ID, HQ_MUSIC_URL, TITLE, DESCRIPTION),
@@ -79,6 +85,16 @@ public final class ReplyHeaders {
      * @throws IllegalArgumentException when the headers are contradictory or incomplete
      */
     public static Optional<Reply> fromHeaders(Function<String, Object> header) {
+        return fromHeaders(header, url -> {
+            throw new IllegalArgumentException("Header " + IMAGE_URL + " needs the gateway's image uploads");
+        });
+    }
+
+    /**
+     * As {@link #fromHeaders(Function)}, with {@link #IMAGE_URL} turned into an image reply by {@code imageUrls}
+     * (URL → media id), called only when that is the reply's kind.
+     */
+    public static Optional<Reply> fromHeaders(Function<String, Object> header, Function<String, String> imageUrls) {
         Objects.requireNonNull(header, "header");
         Reply prebuilt = prebuiltReply(header.apply(REPLY));
 
@@ -123,6 +139,7 @@ public final class ReplyHeaders {
         Reply reply = switch (kind) {
             case TEXT -> new Reply.Text(value);
             case IMAGE -> new Reply.Image(value);
+            case IMAGE_URL -> new Reply.Image(imageUrls.apply(httpUrl(value)));
             case VOICE -> new Reply.Voice(value);
             case VIDEO -> new Reply.Video(value, title, description);
             case MUSIC_URL -> new Reply.Music(title, description, value, values.get(HQ_MUSIC_URL),
@@ -132,6 +149,19 @@ public final class ReplyHeaders {
             default -> throw new IllegalStateException("unhandled reply kind " + kind);
         };
         return Optional.of(reply);
+    }
+
+    private static String httpUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value.trim());
+            if (uri.isAbsolute() && uri.getHost() != null
+                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                return uri.toString();
+            }
+        } catch (java.net.URISyntaxException notAUri) {
+            // answered below
+        }
+        throw new IllegalArgumentException("Header " + IMAGE_URL + " must be an http or https URL");
     }
 
     private static Reply prebuiltReply(Object value) {

@@ -43,6 +43,28 @@ class ReplyHeadersTest {
     }
 
     @Test
+    void anImageUrlBecomesAnImageReplyWithTheMediaIdOfItsUpload() {
+        Map<String, Object> headers = Map.of(ReplyHeaders.IMAGE_URL, "https://cdn.example.com/a.png");
+
+        assertThat(ReplyHeaders.fromHeaders(headers::get, url -> "media-of-" + url))
+                .contains(new Reply.Image("media-of-https://cdn.example.com/a.png"));
+        assertThat(ReplyHeaders.IMAGE_URL).isEqualTo("WeChatReplyImageUrl");
+    }
+
+    @Test
+    void anImageUrlMustBeHttpAndTheOnlyKind() {
+        Map<String, Object> notHttp = Map.of(ReplyHeaders.IMAGE_URL, "file:///etc/passwd");
+        Map<String, Object> twoKinds = Map.of(ReplyHeaders.IMAGE_URL, "https://cdn.example.com/a.png", TEXT, "hi");
+
+        assertThatThrownBy(() -> ReplyHeaders.fromHeaders(notHttp::get, url -> "never"))
+                .hasMessageContaining("http or https URL");
+        assertThatThrownBy(() -> ReplyHeaders.fromHeaders(twoKinds::get, url -> "never"))
+                .hasMessageContaining("Conflicting reply headers");
+        assertThatThrownBy(() -> ReplyHeaders.fromHeaders(Map.<String, Object>of(ReplyHeaders.IMAGE_URL,
+                "https://cdn.example.com/a.png")::get)).hasMessageContaining("image uploads");
+    }
+
+    @Test
     void noReplyHeadersMeansNoReply() {
         assertThat(replyFor("CamelHttpMethod", "POST")).isEmpty();
     }

@@ -59,11 +59,48 @@ public final class DownstreamServer {
                     out.write(answer);
                 }
             });
+            // Images for replies by URL: /images/<name>.png is a small PNG of its own per name; a name starting with
+            // "slow" is answered after 6 s (past the callback deadline), "page" is an HTML page, "missing" a 404.
+            server.createContext("/images/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                received.add(new Received(path, null, ""));
+                String name = path.substring("/images/".length());
+                if (name.startsWith("slow")) {
+                    CallbackDriver.sleep(java.time.Duration.ofSeconds(6));
+                }
+                boolean page = name.startsWith("page");
+                byte[] body = page ? "<html>not an image</html>".getBytes(StandardCharsets.UTF_8) : png(name);
+                exchange.getResponseHeaders().add("Content-Type", page ? "text/html" : "image/png");
+                if (name.startsWith("missing")) {
+                    exchange.sendResponseHeaders(404, -1);
+                    exchange.close();
+                    return;
+                }
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            // Slow answers must not hold the others up: a thread per request, not the server's one.
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "downstream");
+                thread.setDaemon(true);
+                return thread;
+            }));
             server.start();
             return new DownstreamServer(server, received);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The bytes /images/{name} answers: a PNG signature followed by the name, so each name is an image of its own. */
+    public static byte[] png(String name) {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        byte[] tail = name.getBytes(StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(signature, signature.length + tail.length);
+        System.arraycopy(tail, 0, all, signature.length, tail.length);
+        return all;
     }
 
     public List<Received> received() {
