@@ -76,6 +76,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     // (follows, windows, grants) is one, and template msgids are numbered per account.
     private final Map<String, TokenAuthority> accounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final SendApis sends;
+    private final WebAuthApis webAuth;
     private final ScriptedFaults faults = new ScriptedFaults();
     private final List<Call> calls = new ArrayList<>();
     private final HttpServer server;
@@ -87,6 +88,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
         this.firstAppId = appId;
         accounts.put(appId, tokens);
         this.sends = new SendApis(clock);
+        this.webAuth = new WebAuthApis(accounts, clock);
         // A backlog well above the 100 concurrent sends the gateway's tests fire at once.
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         int serverNumber = SERVERS.incrementAndGet();
@@ -145,6 +147,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     public void reset() {
         accounts.values().forEach(TokenAuthority::reset);
         sends.reset();
+        webAuth.reset();
         faults.clear();
         synchronized (calls) {
             calls.clear();
@@ -235,6 +238,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
      */
     public void delay(String path, Duration d) {
         faults.delay(path, Objects.requireNonNull(d, "d"));
+    }
+
+    /** JS-SDK tickets and web authorization (§11, §13): mint codes, read tickets, count fetches. */
+    public WebAuthApis webAuth() {
+        return webAuth;
     }
 
     // ---- the WeChat-side world (§7)
@@ -370,6 +378,8 @@ public final class WeChatApiSimulator implements AutoCloseable {
                     query.get("appid"), query.get("secret")));
             case STABLE_TOKEN -> stableToken(method, body);
             case TEMPLATE_SEND, CUSTOM_SEND, SUBSCRIBE_SEND -> send(method, path, query, body);
+            case WebAuthApis.GETTICKET, WebAuthApis.OAUTH_TOKEN, WebAuthApis.USERINFO ->
+                    weChat(webAuth.answer(path, query));
             default -> httpError(404);
         };
     }
