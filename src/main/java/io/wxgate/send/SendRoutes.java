@@ -235,11 +235,13 @@ public class SendRoutes extends RouteBuilder {
         }
     }
 
-    private static int status(Exchange e) {
+    /** The HTTP status of WeChat's answer to a call through {@link #HTTP}. */
+    public static int status(Exchange e) {
         return e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
     }
 
-    private static String answerBody(Exchange e) {
+    /** The body of WeChat's answer to a call through {@link #HTTP}, "" when there is none. */
+    public static String answerBody(Exchange e) {
         byte[] bytes = e.getMessage().getBody(byte[].class);
         return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }

@@ -115,7 +115,7 @@ public class WebAppRoutes extends RouteBuilder {
                 })
                 .to(SendRoutes.HTTP)
                 .process(e -> {
-                    JsonNode answer = answers.check(status(e), answerBody(e), GETTICKET,
+                    JsonNode answer = answers.check(SendRoutes.status(e), SendRoutes.answerBody(e), GETTICKET,
                             e.getVariable("ticketAppId", String.class));
                     String ticket = answer.path("ticket").asText("");
                     int expiresIn = answer.path("expires_in").asInt(0);
@@ -221,8 +221,8 @@ public class WebAppRoutes extends RouteBuilder {
 
     private void readGrant(Exchange e) {
         String appId = e.getVariable("oauthAppId", String.class);
-        int status = status(e);
-        String body = answerBody(e);
+        int status = SendRoutes.status(e);
+        String body = SendRoutes.answerBody(e);
         e.getMessage().removeHeaders("*");
         JsonNode grant;
         try {
@@ -254,7 +254,8 @@ public class WebAppRoutes extends RouteBuilder {
     }
 
     private void readUserinfo(Exchange e) {
-        JsonNode userinfo = answers.check(status(e), answerBody(e), USERINFO, e.getVariable("oauthAppId", String.class));
+        JsonNode userinfo = answers.check(SendRoutes.status(e), SendRoutes.answerBody(e), USERINFO,
+                e.getVariable("oauthAppId", String.class));
         e.getMessage().removeHeaders("*");
         e.setVariable("oauthUserinfo", userinfo);
     }
@@ -273,14 +274,5 @@ public class WebAppRoutes extends RouteBuilder {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static int status(Exchange e) {
-        return e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-    }
-
-    private static String answerBody(Exchange e) {
-        byte[] bytes = e.getMessage().getBody(byte[].class);
-        return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }
 }
