@@ -167,6 +167,18 @@ class WebAppApiTest extends GatewayTest {
     }
 
     @Test
+    void aTicketFetchLostOrAnswered5xxIsAskedAgainOnce() {
+        SIMULATOR.httpErrorNext(WebAuthApis.GETTICKET, 1, 502);
+        assertThat(api.get("/api/v1/jsapi-ticket").statusCode()).isEqualTo(200);
+
+        SIMULATOR.dropBeforeWorkNext(WebAuthApis.GETTICKET, 1);
+        HttpResponse<String> afterDrop = api.get(SECOND + "/jsapi-ticket");
+
+        assertThat(afterDrop.statusCode()).as(afterDrop.body()).isEqualTo(200);
+        assertThat(ticketCalls()).extracting(Call::status).containsExactly(502, 200, -1, 200);
+    }
+
+    @Test
     void theTicketPathsKeepTheApisKeys() {
         assertThat(api.withKey(null).get("/api/v1/jsapi-ticket").statusCode()).isEqualTo(401);
         assertThat(api.withKey("wrong").post("/api/v1/jssdk-config", "{\"url\":\"https://a.example/\"}")
