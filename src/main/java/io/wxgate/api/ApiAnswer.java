@@ -6,12 +6,12 @@ import io.wxgate.store.SendRecord;
 import org.apache.camel.Exchange;
 
 /** Every API answer: JSON with an explicit status, and no request header echoed back (camel-jetty would). */
-final class ApiAnswer {
+public final class ApiAnswer {
 
     private ApiAnswer() {
     }
 
-    static void json(Exchange e, int status, ObjectNode body) {
+    public static void json(Exchange e, int status, ObjectNode body) {
         var message = e.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

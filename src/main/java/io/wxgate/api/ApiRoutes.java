@@ -102,6 +102,9 @@ public class ApiRoutes extends RouteBuilder {
             if (r.field() != null) {
                 body.put("field", r.field());
             }
+            if (r.errcode() != null) {
+                body.put("errcode", r.errcode()).put("errmsg", r.errmsg());
+            }
             ApiAnswer.json(e, r.status(), body);
         });
         onException(WeChatApiException.class).handled(true).process(e -> {
@@ -130,7 +133,11 @@ public class ApiRoutes extends RouteBuilder {
             v1.get(base + "/sends").to("direct:" + via + "sends")
                     .get(base + "/access-token").to("direct:" + via + "access-token")
                     .get(base + "/alerts").to("direct:" + via + "alerts")
-                    .delete(base + "/alerts/{errcode}").to("direct:" + via + "alert-clear");
+                    .delete(base + "/alerts/{errcode}").to("direct:" + via + "alert-clear")
+                    // JS-SDK and web authorization (SPEC §8): their routes are webapp/WebAppRoutes.
+                    .get(base + "/jsapi-ticket").to("direct:" + via + "jsapi-ticket")
+                    .post(base + "/jssdk-config").to("direct:" + via + "jssdk-config")
+                    .get(base + "/oauth/user").to("direct:" + via + "oauth-user");
             accountRoutes(via);
         }
         v1.get("/dead-letters").to("direct:api-dead-letters")
@@ -248,8 +255,11 @@ public class ApiRoutes extends RouteBuilder {
         }
     }
 
-    /** The account the request acts on (sends, hands out its token, clears its alert), if the key may act on it. */
-    private static Account actingAccount(Exchange e) {
+    /**
+     * The account the request acts on (sends, hands out its token or ticket, clears its alert), if the key may act
+     * on it; else a 403 ApiRejection. For the routes of other features behind these paths, too.
+     */
+    public static Account actingAccount(Exchange e) {
         Account target = e.getVariable(TARGET, Account.class);
         String caller = e.getVariable(CALLER, String.class);
         if (caller != null && !caller.equals(target.appId())) {

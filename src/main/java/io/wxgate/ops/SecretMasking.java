@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces the values of secrets in log text with {@code ***}: access_token, AppSecret, the callback Token,
- * EncodingAESKey, API keys and passwords (DATASOURCE_PASSWORD, a password= in a JDBC URL or in a route's URI), in
+ * EncodingAESKey, jsapi tickets, API keys and passwords (DATASOURCE_PASSWORD, a password= in a JDBC URL or in a route's URI), in
  * query strings ({@code ?access_token=…&}), JSON ({@code "secret":"…"}, escaped or not), key=value and
  * {@code key: value} forms (including Spring Boot's {@code Property: … / Value: "…"}), and {@code Bearer}
  * credentials. Our own code never logs a secret; this is for the lines a library writes (an HTTP
@@ -22,9 +22,9 @@ public final class SecretMasking {
     private static final String VALUE = "[^\\s\"'&,;<>(){}\\[\\]\\\\]+";
     /**
      * The words of a key that names a secret: token covers access_token and the callback Token; secret covers
-     * appsecret and app-secret; aes-key covers EncodingAESKey.
+     * appsecret and app-secret; aes-key covers EncodingAESKey; ticket covers jsapi_ticket.
      */
-    private static final String SECRET_KEY = "(?:token|secret|aes[-_.]?key|api[-_.]?key|password)";
+    private static final String SECRET_KEY = "(?:token|ticket|secret|aes[-_.]?key|api[-_.]?key|password)";
     /** A key that names a secret, its closing quote, the separator, the value's opening quote. */
     private static final Pattern KEY_VALUE = Pattern.compile(
             "(?i)(" + SECRET_KEY
@@ -57,7 +57,7 @@ public final class SecretMasking {
     static boolean mayHoldSecret(String text) {
         for (int i = 0, n = text.length(); i < n; i++) {
             boolean found = switch (text.charAt(i) | 0x20) {
-                case 't' -> text.regionMatches(true, i, "token", 0, 5);
+                case 't' -> text.regionMatches(true, i, "token", 0, 5) || text.regionMatches(true, i, "ticket", 0, 6);
                 case 's' -> text.regionMatches(true, i, "secret", 0, 6);
                 case 'p' -> text.regionMatches(true, i, "password", 0, 8);
                 case 'a' -> text.regionMatches(true, i, "aes", 0, 3) || text.regionMatches(true, i, "api", 0, 3)

@@ -20,6 +20,8 @@ import io.wxgate.token.AccessToken;
 import io.wxgate.token.AccessTokens;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,12 +46,14 @@ public class SendRoutes extends RouteBuilder {
     public static final String ATTEMPTS = "WeChatAttempts";
 
     static final String CALL = "direct:wechat-api-call";
-    static final String HTTP = "direct:wechat-http";
+    /** One call to WeChat, failing over across the base URLs only while the request cannot have reached WeChat. */
+    public static final String HTTP = "direct:wechat-http";
     public static final String TOKEN_FETCH = "direct:wechat-token-fetch";
     /** The Account a token fetch is for, on the fetch's own exchange; removed before the HTTP call. */
     public static final String TOKEN_ACCOUNT = "wechatTokenAccount";
 
     private static final Logger LOG = LoggerFactory.getLogger(SendRoutes.class);
+    private static final String NO_AUTOMATIC_RETRIES = "wechatNoAutomaticRetries";
 
     private final SendProperties send;
     private final List<URI> baseUrls;
@@ -72,6 +76,11 @@ public class SendRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // HttpClient 5 repeats an idempotent request (GET) by itself after a connection closed unanswered and after a
+        // 503 or 429: behind our back, past the errcode table, and fatal to a web-authorization code, which works
+        // once (SPEC §8). Every repeat of a WeChat call is decided here, in the routes.
+        getCamelContext().getRegistry().bind(NO_AUTOMATIC_RETRIES,
+                (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);
         for (SendApi api : SendApi.values()) {
             sendRoute(api);
         }
@@ -131,7 +140,7 @@ public class SendRoutes extends RouteBuilder {
     private String weChatEndpoint(URI baseUrl) {
         long connect = send.connectTimeout().toMillis();
         long read = send.readTimeout().toMillis();
-        return baseUrl + "?throwExceptionOnFailure=false"
+        return baseUrl + "?throwExceptionOnFailure=false&httpClientConfigurer=#" + NO_AUTOMATIC_RETRIES
                 + "&connectionsPerRoute=" + send.maxConnections() + "&maxTotalConnections=" + send.maxConnections() * 2
                 // A WeChat call must not hang for camel-http's default 3 minutes.
                 + "&connectTimeout=" + connect + "&connectionRequestTimeout=" + read
@@ -226,11 +235,13 @@ public class SendRoutes extends RouteBuilder {
         }
     }
 
-    private static int status(Exchange e) {
+    /** The HTTP status of WeChat's answer to a call through {@link #HTTP}. */
+    public static int status(Exchange e) {
         return e.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
     }
 
-    private static String answerBody(Exchange e) {
+    /** The body of WeChat's answer to a call through {@link #HTTP}, "" when there is none. */
+    public static String answerBody(Exchange e) {
         byte[] bytes = e.getMessage().getBody(byte[].class);
         return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }

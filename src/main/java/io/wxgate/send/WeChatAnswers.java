@@ -25,17 +25,22 @@ public final class WeChatAnswers {
 
     /** Returns WeChat's JSON answer of a successful call, or throws the exception its errcode maps to. */
     public JsonNode check(int status, String body, SendApi api, String appId) {
+        return check(status, body, api.key(), appId);
+    }
+
+    /** The same for any other API, named by {@code api} in the metrics (e.g. {@code getticket}). */
+    public JsonNode check(int status, String body, String api, String appId) {
         JsonNode answer;
         try {
-            answer = parse(status, body, api.key());
+            answer = parse(status, body, api);
         } catch (WeChatApiException e) {
-            metrics.wechatAnswer(appId, api.key(), e.getErrcode());
+            metrics.wechatAnswer(appId, api, e.getErrcode());
             throw e;
         }
         int errcode = answer.path("errcode").asInt(0);
-        metrics.wechatAnswer(appId, api.key(), errcode);
+        metrics.wechatAnswer(appId, api, errcode);
         if (errcode != 0) {
-            throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api.key());
+            throw table.exceptionFor(errcode, answer.path("errmsg").asText(""), api);
         }
         return answer;
     }

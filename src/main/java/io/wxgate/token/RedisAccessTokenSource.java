@@ -50,6 +50,8 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
     private final Duration forceInterval;
     private final int forcePerDay;
     private final Clock clock;
+    /** The key names' stem: "token" for the access_token; a jsapi_ticket keeps its own under another stem. */
+    private final String kind;
     private final String instance = UUID.randomUUID().toString();
     private final ReentrantLock localFetch = new ReentrantLock();
 
@@ -57,6 +59,18 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
     public RedisAccessTokenSource(StringRedisTemplate redis, RedisKeys keys, Account account, TokenFetcher fetcher,
             Duration margin, Duration lockWait, boolean forceRefreshSupported, Duration forceInterval, int forcePerDay,
             Clock clock) {
+        this(redis, keys, "token", account, fetcher, margin, lockWait, forceRefreshSupported, forceInterval,
+                forcePerDay, clock);
+    }
+
+    /**
+     * A credential other than the access_token that the cluster shares the same way (one fetch per expiry, under a
+     * lock): {@code kind} names its keys, e.g. {@code jsapi-ticket}.
+     */
+    public RedisAccessTokenSource(StringRedisTemplate redis, RedisKeys keys, String kind, Account account,
+            TokenFetcher fetcher, Duration margin, Duration lockWait, boolean forceRefreshSupported,
+            Duration forceInterval, int forcePerDay, Clock clock) {
+        this.kind = kind;
         this.redis = redis;
         this.keys = keys;
         this.account = account;
@@ -80,11 +94,11 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
         long deadline = System.nanoTime() + lockWait.toNanos();
         try {
             if (!localFetch.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw busy();
+                throw busy(kind);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw busy();
+            throw busy(kind);
         }
         try {
             while (true) {
@@ -97,11 +111,11 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
                         token = read();
                         return token != null ? token : fetchAndStore();
                     } finally {
-                        redis.execute(UNLOCK, List.of(keys.of("token-lock")), instance);
+                        redis.execute(UNLOCK, List.of(keys.of(kind + "-lock")), instance);
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw busy();
+                    throw busy(kind);
                 }
                 sleep();
             }
@@ -110,24 +124,25 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
         }
     }
 
-    private static TokenUnavailableException busy() {
-        return new TokenUnavailableException("access_token is being fetched by another instance");
+    private static TokenUnavailableException busy(String kind) {
+        return new TokenUnavailableException((kind.equals("token") ? "access_token" : kind)
+                + " is being fetched by another instance");
     }
 
     @Override
     public void invalidate(String failingToken) {
-        redis.execute(INVALIDATE, List.of(keys.of("token"), keys.of("token-refused")), failingToken,
+        redis.execute(INVALIDATE, List.of(keys.of(kind), keys.of(kind + "-refused")), failingToken,
                 Long.toString(Duration.ofMinutes(5).toMillis()));
     }
 
     @Override
     public void discard() {
-        redis.delete(keys.of("token"));
+        redis.delete(keys.of(kind));
     }
 
     private AccessToken fetchAndStore() {
         AccessToken token = fetcher.fetch(account, false);
-        String refused = redis.opsForValue().get(keys.of("token-refused"));
+        String refused = redis.opsForValue().get(keys.of(kind + "-refused"));
         if (token.value().equals(refused)) {
             if (forceRefreshSupported && takeForceRefresh()) {
                 LOG.warn("WeChat returned the refused access_token again; fetching with force_refresh");
@@ -136,9 +151,9 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
                 LOG.warn("WeChat returned the refused access_token again and force_refresh is not allowed now");
             }
         }
-        redis.delete(keys.of("token-refused"));
+        redis.delete(keys.of(kind + "-refused"));
         Duration lifetime = CachedAccessTokenSource.lifetime(token, margin);
-        redis.opsForValue().set(keys.of("token"),
+        redis.opsForValue().set(keys.of(kind),
                 token.fetchedAt().toEpochMilli() + ":" + token.expiresIn() + ":" + token.value(), lifetime);
         return token;
     }
@@ -155,7 +170,7 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
     }
 
     private AccessToken read() {
-        String stored = redis.opsForValue().get(keys.of("token"));
+        String stored = redis.opsForValue().get(keys.of(kind));
         if (stored == null) {
             return null;
         }
@@ -166,7 +181,7 @@ public final class RedisAccessTokenSource implements AccessTokenSource {
     }
 
     private boolean tryLock() {
-        return Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.of("token-lock"), instance, LEASE));
+        return Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys.of(kind + "-lock"), instance, LEASE));
     }
 
     private static void sleep() {

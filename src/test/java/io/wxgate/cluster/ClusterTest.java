@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.simulator.WeChatApiSimulator;
+import io.wxgate.simulator.WebAuthApis;
 import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.CallbackDriver;
 import io.wxgate.testkit.CallbackDriver.Delivery;
@@ -323,6 +324,37 @@ class ClusterTest {
         String secondThroughB = ApiClient.json(new ApiClient(portB, API_KEY).get(path)).get("access_token").asText();
         assertThat(secondThroughA).isEqualTo(secondThroughB).isEqualTo(SIM.currentToken(GatewayTest.SECOND_APP_ID))
                 .isNotEqualTo(throughA);
+    }
+
+    @Test
+    @Order(4)
+    void aColdClusterFetchesOneJsapiTicketForRequestsSplitAcrossBothInstances() {
+        String path = "/api/v1/accounts/" + GatewayTest.SECOND_APP_ID + "/jsapi-ticket";
+        int before = SIM.webAuth().ticketFetches(GatewayTest.SECOND_APP_ID);
+        // Held long enough for the requests on both instances to arrive while the one fetch is under way.
+        SIM.delay(WebAuthApis.GETTICKET, Duration.ofMillis(300));
+        try {
+            List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(100);
+            for (int i = 0; i < 100; i++) {
+                ApiClient api = new ApiClient(i % 2 == 0 ? portA : portB, API_KEY);
+                requests.add(CompletableFuture.supplyAsync(() -> api.get(path), pool));
+            }
+            Set<String> tickets = requests.stream().map(CompletableFuture::join).map(answer -> {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                return ApiClient.json(answer).get("ticket").asText();
+            }).collect(Collectors.toSet());
+            pool.shutdown();
+
+            int fetches = SIM.webAuth().ticketFetches(GatewayTest.SECOND_APP_ID) - before;
+            System.out.println("[figure] 100 concurrent jsapi-ticket requests over 2 cluster instances, cold: "
+                    + fetches + " getticket call(s)");
+            assertThat(fetches).isEqualTo(1);
+            assertThat(tickets).containsExactly(SIM.webAuth().currentTicket(GatewayTest.SECOND_APP_ID));
+            assertThat(storedKeys(KEY_PREFIX + GatewayTest.SECOND_APP_ID + ":jsapi-ticket")).hasSize(1);
+        } finally {
+            SIM.delay(WebAuthApis.GETTICKET, Duration.ZERO);
+        }
     }
 
     @Test

@@ -25,6 +25,10 @@ class SecretMaskingTest {
         "`{\"appid\":\"wx1\",\"secret\":\"9f8e7d6c\",\"force_refresh\":false}`"
                 + " | `{\"appid\":\"wx1\",\"secret\":\"***\",\"force_refresh\":false}`",
         "`{ \"access_token\" : \"AT-42\" }` | `{ \"access_token\" : \"***\" }`",
+        // the jsapi_ticket: getticket's answer, the JS-SDK signature's string1
+        "`{\"errcode\":0,\"ticket\":\"sM4AOVdW-x_y\",\"expires_in\":7200}`"
+                + " | `{\"errcode\":0,\"ticket\":\"***\",\"expires_in\":7200}`",
+        "jsapi_ticket=sM4AOVdW-x_y&noncestr=Wm3W | jsapi_ticket=***&noncestr=Wm3W",
         "`body=\"{\\\"access_token\\\":\\\"AT-42\\\"}\"` | `body=\"{\\\"access_token\\\":\\\"***\\\"}\"`",
         // key=value and key: value, as settings, environment variables and toString() show them
         "appsecret=9f8e7d6c, appid=wx1 | appsecret=***, appid=wx1",

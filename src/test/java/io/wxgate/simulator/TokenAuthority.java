@@ -140,6 +140,11 @@ final class TokenAuthority {
         return value != null && issued.containsKey(value);
     }
 
+    /** Whether secret is this account's AppSecret (web authorization's code exchange, §13). */
+    boolean hasSecret(String secret) {
+        return appSecret.equals(secret);
+    }
+
     synchronized String lastIssued() {
         return lastIssued == null ? null : lastIssued.value;
     }

@@ -78,6 +78,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     private final SendApis sends;
     private final MenuApis menus = new MenuApis();
     private final MediaApis media;
+    private final WebAuthApis webAuth;
     private final ScriptedFaults faults = new ScriptedFaults();
     private final List<Call> calls = new ArrayList<>();
     private final HttpServer server;
@@ -90,6 +91,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
         accounts.put(appId, tokens);
         this.sends = new SendApis(clock);
         this.media = new MediaApis(clock);
+        this.webAuth = new WebAuthApis(accounts, clock);
         // A backlog well above the 100 concurrent sends the gateway's tests fire at once.
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         int serverNumber = SERVERS.incrementAndGet();
@@ -150,6 +152,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
         sends.reset();
         menus.reset();
         media.reset();
+        webAuth.reset();
         faults.clear();
         synchronized (calls) {
             calls.clear();
@@ -240,6 +243,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
      */
     public void delay(String path, Duration d) {
         faults.delay(path, Objects.requireNonNull(d, "d"));
+    }
+
+    /** JS-SDK tickets and web authorization (§11, §13): mint codes, read tickets, count fetches. */
+    public WebAuthApis webAuth() {
+        return webAuth;
     }
 
     // ---- the WeChat-side world (§7)
@@ -387,6 +395,8 @@ public final class WeChatApiSimulator implements AutoCloseable {
             case STABLE_TOKEN -> stableToken(method, body);
             case TEMPLATE_SEND, CUSTOM_SEND, SUBSCRIBE_SEND -> send(method, path, query, body);
             case MenuApis.CREATE, MenuApis.GET -> menu(method, path, query, body);
+            case WebAuthApis.GETTICKET, WebAuthApis.OAUTH_TOKEN, WebAuthApis.USERINFO ->
+                    weChat(webAuth.answer(path, query));
             default -> httpError(404);
         };
     }

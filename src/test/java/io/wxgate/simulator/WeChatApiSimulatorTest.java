@@ -586,6 +586,63 @@ class WeChatApiSimulatorTest {
         assertThat(sim.calls(TEMPLATE_SEND)).hasSize(100).allMatch(call -> call.status() == 200);
     }
 
+    // ---- JS-SDK tickets and web authorization (§11, §13)
+
+    @Test
+    void getticketIssuesATicketPerFetchForTheTokensAccountAndRefusesABadToken() throws Exception {
+        String token = classicToken().get("access_token").asText();
+
+        JsonNode first = get(WebAuthApis.GETTICKET + "?access_token=" + token + "&type=jsapi");
+        JsonNode second = get(WebAuthApis.GETTICKET + "?access_token=" + token + "&type=jsapi");
+
+        assertErrcode(first, 0);
+        assertThat(first.get("expires_in").asInt()).isEqualTo(7200);
+        assertThat(second.get("ticket").asText()).isNotEqualTo(first.get("ticket").asText())
+                .isEqualTo(sim.webAuth().currentTicket(APP_ID));
+        assertThat(sim.webAuth().ticketFetches(APP_ID)).isEqualTo(2);
+        assertErrcode(get(WebAuthApis.GETTICKET + "?access_token=nobodys&type=jsapi"), 40001);
+        sim.invalidateToken();
+        assertErrcode(get(WebAuthApis.GETTICKET + "?access_token=" + token + "&type=jsapi"), 40001);
+        assertThat(sim.webAuth().ticketFetches(APP_ID)).isEqualTo(2);
+    }
+
+    @Test
+    void aCodeIsExchangedOnceWithTheAccountsSecretAndExpiresAfterFiveMinutes() throws Exception {
+        String code = sim.webAuth().mintCode(APP_ID, OPENID, "snsapi_base", null);
+        String exchange = WebAuthApis.OAUTH_TOKEN + "?appid=" + APP_ID + "&grant_type=authorization_code&secret=";
+
+        assertErrcode(get(exchange + "wrong&code=" + code), 40125);
+        JsonNode grant = get(exchange + SECRET + "&code=" + code);
+        assertThat(grant.get("openid").asText()).isEqualTo(OPENID);
+        assertThat(grant.get("scope").asText()).isEqualTo("snsapi_base");
+        assertThat(grant.has("unionid")).isFalse();
+        assertErrcode(get(exchange + SECRET + "&code=" + code), 40163);
+        assertErrcode(get(exchange + SECRET + "&code=unknown"), 40029);
+        assertErrcode(get(exchange + SECRET), 41008);
+        String late = sim.webAuth().mintCode(APP_ID, OPENID, "snsapi_base", null);
+        clock.advance(Duration.ofMinutes(5));
+        assertErrcode(get(exchange + SECRET + "&code=" + late), 42003);
+    }
+
+    @Test
+    void userinfoAnswersForAUserinfoScopeWebTokenOnly() throws Exception {
+        String exchange = WebAuthApis.OAUTH_TOKEN + "?appid=" + APP_ID + "&grant_type=authorization_code&secret="
+                + SECRET + "&code=";
+        JsonNode granted = get(exchange + sim.webAuth().mintCode(APP_ID, OPENID, "snsapi_userinfo", "union-1"));
+        JsonNode base = get(exchange + sim.webAuth().mintCode(APP_ID, OPENID, "snsapi_base", null));
+
+        JsonNode user = get(WebAuthApis.USERINFO + "?access_token=" + granted.get("access_token").asText()
+                + "&openid=" + OPENID + "&lang=zh_CN");
+
+        assertThat(granted.get("unionid").asText()).isEqualTo("union-1");
+        assertThat(user.get("openid").asText()).isEqualTo(OPENID);
+        assertThat(user.get("unionid").asText()).isEqualTo("union-1");
+        assertThat(user.get("privilege").isArray()).isTrue();
+        assertErrcode(get(WebAuthApis.USERINFO + "?access_token=" + base.get("access_token").asText() + "&openid="
+                + OPENID), 48001);
+        assertErrcode(get(WebAuthApis.USERINFO + "?access_token=nobodys&openid=" + OPENID), 40001);
+    }
+
     // ---- helpers
 
     private JsonNode classicToken() throws Exception {

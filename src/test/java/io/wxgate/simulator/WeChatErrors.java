@@ -38,13 +38,17 @@ final class WeChatErrors {
             case 40008 -> "invalid message type";
             case 40013 -> "invalid appid";
             case 40014 -> "invalid access_token";
+            case 40029 -> "invalid code";
             case 40037 -> "invalid template_id";
             case 40125 -> "invalid appsecret";
+            case 40163 -> "code been used";
             case 40164 -> "invalid ip 127.0.0.1 ipv6 ::ffff:127.0.0.1, not in whitelist";
             case 41001 -> "access_token missing";
             case 41002 -> "appid missing";
             case 41004 -> "appsecret missing";
+            case 41008 -> "missing code";
             case 42001 -> "access_token expired";
+            case 42003 -> "code expired";
             case 43002 -> "require POST method";
             case 43004 -> "require subscribe";
             case 43019 -> "require remove blacklist";
