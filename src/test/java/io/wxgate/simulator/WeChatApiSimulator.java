@@ -76,6 +76,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     // (follows, windows, grants) is one, and template msgids are numbered per account.
     private final Map<String, TokenAuthority> accounts = new java.util.concurrent.ConcurrentHashMap<>();
     private final SendApis sends;
+    private final MediaApis media;
     private final ScriptedFaults faults = new ScriptedFaults();
     private final List<Call> calls = new ArrayList<>();
     private final HttpServer server;
@@ -87,6 +88,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
         this.firstAppId = appId;
         accounts.put(appId, tokens);
         this.sends = new SendApis(clock);
+        this.media = new MediaApis(clock);
         // A backlog well above the 100 concurrent sends the gateway's tests fire at once.
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         int serverNumber = SERVERS.incrementAndGet();
@@ -145,6 +147,7 @@ public final class WeChatApiSimulator implements AutoCloseable {
     public void reset() {
         accounts.values().forEach(TokenAuthority::reset);
         sends.reset();
+        media.reset();
         faults.clear();
         synchronized (calls) {
             calls.clear();
@@ -275,6 +278,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
         sends.serviceLimit(perUser);
     }
 
+    /** The proxied APIs (user/info, qrcode/create, media upload and download) and their state. */
+    public MediaApis media() {
+        return media;
+    }
+
     // ---- records (snapshots)
 
     /** Every request in the order it was answered (or dropped); a call is recorded before its answer is written. */
@@ -320,7 +328,8 @@ public final class WeChatApiSimulator implements AutoCloseable {
         Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
         String body = null;
         try {
-            body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            body = new String(raw, StandardCharsets.UTF_8);
             Duration delay = faults.delayOf(path);
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());
@@ -330,6 +339,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
             if (kind == Kind.DROP_BEFORE_WORK) {
                 record(method, path, query, body, at, -1, null);
                 drop(exchange);
+                return;
+            }
+            String request = body;
+            if (kind == null && media.serve(exchange, method, path, query, raw, this::tokenError,
+                    (status, answer) -> record(method, path, query, request, at, status, answer))) {
                 return;
             }
             Reply reply;
@@ -409,6 +423,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
             case CUSTOM_SEND -> sends.custom(appId, request, body);
             default -> sends.subscribe(appId, request, body);
         });
+    }
+
+    /** 0 when WeChat takes the access_token, else the errcode it refuses it with (40001, 42001 …). */
+    private int tokenError(String accessToken) {
+        return accounts.get(issuerOf(accessToken)).check(accessToken);
     }
 
     private TokenAuthority account(String appId) {
