@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wxgate.account.Accounts;
+import io.wxgate.config.SendProperties;
 import io.wxgate.simulator.MediaApis;
 import io.wxgate.simulator.WeChatApiSimulator.Call;
 import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.GatewayTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /** SPEC §8's proxy over real HTTP: what it passes on, what it refuses, what it repeats, and that it streams. */
@@ -32,6 +35,10 @@ class ProxyTest extends GatewayTest {
 
     @Value("${local.server.port}")
     int managementPort;
+    @Autowired
+    SendProperties send;
+    @Autowired
+    Accounts accounts;
 
     private final ApiClient api = new ApiClient(PORT, API_KEY);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -267,6 +274,32 @@ class ProxyTest extends GatewayTest {
         assertThat(dropped.statusCode()).isEqualTo(502);
         assertThat(ApiClient.json(dropped).get("error").asText()).contains("WeChat");
         assertThat(SIMULATOR.calls(MediaApis.QRCODE_CREATE)).hasSize(3);
+    }
+
+    /**
+     * The gateway's base URLs both reach WeChat (the relay, then the simulator), so this one is given a first base
+     * URL that refuses connections: the gateway's own WeChatProxy with its real token source, over real HTTP.
+     */
+    @Test
+    void aRequestThatNeverLeftGoesToTheNextBaseUrlEvenAPost() throws Exception {
+        int refusing;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            refusing = socket.getLocalPort();
+        }
+        byte[] body = "{\"action_name\":\"QR_SCENE\"}".getBytes(StandardCharsets.UTF_8);
+
+        String answered;
+        try (WeChatProxy proxy = new WeChatProxy(List.of(URI.create("http://127.0.0.1:" + refusing),
+                SIMULATOR.baseUrl()), tokens, send)) {
+            WeChatProxy.Answer answer = proxy.call(accounts.defaultAccount(), ProxyRequest.admit("POST",
+                    PROXY + "/cgi-bin/qrcode/create", "", "application/json", null, body));
+            try (InputStream in = answer.body()) {
+                answered = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+
+        assertThat(answered).contains("ticket");
+        assertThat(SIMULATOR.calls(MediaApis.QRCODE_CREATE)).hasSize(1);
     }
 
     // ---- accounts and keys
