@@ -30,6 +30,8 @@ public final class GatewayMetrics {
     static final String UNKNOWN_ACCOUNT = "unknown";
     /** WeChat's API has a few hundred paths; a caller probing made-up ones must not grow the label set. */
     static final int MAX_PROXY_PATHS = 300;
+    /** The proxy's path label of every path beyond those, and of paths WeChat does not know. */
+    public static final String OTHER_PATH = "other";
 
     private final MeterRegistry registry;
     private final Accounts accounts;
@@ -110,13 +112,14 @@ public final class GatewayMetrics {
     /**
      * A call through the WeChat proxy (SPEC §8), by account, WeChat path, the HTTP status answered and WeChat's
      * errcode ({@code none} when the answer was not JSON, e.g. media, or there was no answer). The path is the
-     * caller's, so only WeChat-shaped paths (ProxyRequest admits nothing else) up to MAX_PROXY_PATHS distinct ones
-     * get a label of their own; the rest count as {@code other}.
+     * caller's, so only WeChat-shaped paths (ProxyRequest admits nothing else) that WeChat knows (the caller passes
+     * OTHER_PATH for a 404), up to MAX_PROXY_PATHS distinct ones, get a label of their own; the rest count as
+     * {@code other}.
      */
     public void proxyCall(String appId, String path, int status, Integer errcode, Duration latency) {
         String app = appTag(appId);
         String where = proxyPaths.contains(path) || proxyPaths.size() < MAX_PROXY_PATHS && proxyPaths.add(path)
-                ? path : "other";
+                ? path : OTHER_PATH;
         String code = errcode == null ? "none" : errcode.toString();
         String answered = Integer.toString(status);
         counter("proxy\n" + app + '\n' + where + '\n' + answered + '\n' + code,

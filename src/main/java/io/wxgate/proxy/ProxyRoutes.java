@@ -71,7 +71,9 @@ public class ProxyRoutes extends RouteBuilder implements DisposableBean {
             metrics.proxyCall(account.appId(), request.path(), unreachable.status(), null, elapsed(e));
             throw unreachable;
         }
-        metrics.proxyCall(account.appId(), request.path(), answer.status(), answer.errcode(), elapsed(e));
+        // A path WeChat does not know (404) is the caller's invention: it gets no metrics label of its own.
+        String path = answer.status() == 404 ? GatewayMetrics.OTHER_PATH : request.path();
+        metrics.proxyCall(account.appId(), path, answer.status(), answer.errcode(), elapsed(e));
         var message = e.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());

@@ -54,7 +54,7 @@ public final class WeChatProxy implements Closeable {
     /**
      * WeChat's answer on its way to the caller.
      *
-     * @param errcode the answer's errcode when it is JSON with one (0 for success), else null
+     * @param errcode the answer's errcode when it is JSON with one, 0 for a JSON success without one, else null
      * @param body    the body, to be read once and then closed (closing gives the connection back)
      */
     public record Answer(int status, String contentType, String contentDisposition, Integer errcode, InputStream body) {
@@ -169,7 +169,7 @@ public final class WeChatProxy implements Closeable {
                 byte[] bytes = body.readNBytes(MAX_INSPECTED + 1);
                 if (bytes.length <= MAX_INSPECTED) {
                     response.close();
-                    return new Answer(response.getCode(), contentType, disposition, errcodeOf(bytes),
+                    return new Answer(response.getCode(), contentType, disposition, errcodeOf(bytes, response.getCode()),
                             new ByteArrayInputStream(bytes));
                 }
                 body = new java.io.SequenceInputStream(new ByteArrayInputStream(bytes), body);
@@ -187,12 +187,16 @@ public final class WeChatProxy implements Closeable {
         return type.startsWith("application/json") || type.startsWith("text/plain") || type.isEmpty();
     }
 
-    private static Integer errcodeOf(byte[] bytes) {
+    /** WeChat's errcode; a JSON success (HTTP 2xx) without one is 0; null when there is none to tell. */
+    private static Integer errcodeOf(byte[] bytes, int status) {
         try {
             JsonNode node = Json.MAPPER.readTree(bytes);
             if (node != null && node.isObject()) {
                 JsonNode errcode = node.get("errcode");
-                return errcode != null && errcode.canConvertToInt() ? errcode.asInt() : 0;
+                if (errcode != null && errcode.canConvertToInt()) {
+                    return errcode.asInt();
+                }
+                return status >= 200 && status < 300 ? 0 : null;
             }
         } catch (IOException notJson) {
             // Passed on as it came.

@@ -334,6 +334,7 @@ class ProxyTest extends GatewayTest {
         SIMULATOR.failNext(MediaApis.QRCODE_CREATE, 1, 45011);
         api.get(SECOND_PROXY + "/cgi-bin/user/info?openid=o-m");
         api.post(PROXY + "/cgi-bin/qrcode/create", "{\"action_name\":\"QR_SCENE\"}");
+        HttpResponse<String> unknown = api.get(PROXY + "/cgi-bin/made/up/api7");
 
         String metrics = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(),
@@ -346,6 +347,9 @@ class ProxyTest extends GatewayTest {
         assertThat(metrics).contains("wxgate_proxy_latency_seconds_count{app_id=\"" + SECOND_APP_ID
                 + "\",path=\"cgi-bin/user/info\"}");
         assertThat(metrics).doesNotContain("openid=o-m");
+        assertThat(unknown.statusCode()).as("WeChat's 404, unchanged").isEqualTo(404);
+        assertThat(metrics).contains("wxgate_proxy_calls_total{app_id=\"" + APP_ID
+                + "\",errcode=\"none\",path=\"other\",status=\"404\"}").doesNotContain("made/up/api7");
     }
 
     // ---- helpers
