@@ -302,6 +302,29 @@ class ProxyTest extends GatewayTest {
         assertThat(SIMULATOR.calls(MediaApis.QRCODE_CREATE)).hasSize(1);
     }
 
+    @Test
+    void aPostWeChatDoesNotAnswerInTimeIs504AndNotRepeated() throws Exception {
+        SIMULATOR.delay(MediaApis.QRCODE_CREATE, Duration.ofMillis(800));
+        SendProperties impatient = new SendProperties(send.connectTimeout(), Duration.ofMillis(200),
+                send.maxConnections(), send.ratePerSecond(), send.backoff(), send.fallbackTemplates(),
+                send.customFallbackTemplate(), send.customFallbackDataKey(), send.errcodes(), send.token(),
+                send.recordRetention());
+        byte[] body = "{\"action_name\":\"QR_SCENE\"}".getBytes(StandardCharsets.UTF_8);
+
+        int status;
+        try (WeChatProxy proxy = new WeChatProxy(List.of(SIMULATOR.baseUrl()), tokens, impatient)) {
+            proxy.call(accounts.defaultAccount(), ProxyRequest.admit("POST", PROXY + "/cgi-bin/qrcode/create", "",
+                    "application/json", null, body));
+            status = 200;
+        } catch (io.wxgate.api.ApiRejection refused) {
+            status = refused.status();
+        }
+
+        assertThat(status).isEqualTo(504);
+        Thread.sleep(1500);
+        assertThat(SIMULATOR.calls(MediaApis.QRCODE_CREATE)).as("WeChat worked on it once").hasSize(1);
+    }
+
     // ---- accounts and keys
 
     @Test
