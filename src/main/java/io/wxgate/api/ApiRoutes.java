@@ -53,7 +53,10 @@ public class ApiRoutes extends RouteBuilder {
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 64 * 1024;
+    /** Media uploads through the proxy (wechat-protocol.md §15: the largest temporary media, video, is 10 MB). */
+    public static final int MAX_PROXY_BODY = 10 * 1024 * 1024;
     private static final String BODY_LIMIT = "apiBodyLimit";
+    private static final String HTTP_BINDING = "apiHttpBinding";
     /** The paths of one account: {@code /api/v1/accounts/{appId}/…}. AppIds are [A-Za-z0-9_-] (AccountsFile). */
     private static final Pattern ACCOUNT_PATH = Pattern.compile("/api/v1/accounts/([^/]*)(?:/.*)?");
     /** Exchange variables set by {@link #authorize}: the Account a path acts on, the caller's own AppId if any. */
@@ -93,8 +96,11 @@ public class ApiRoutes extends RouteBuilder {
                 .bindingMode(RestBindingMode.off)
                 // Every request meets BodyLimit before the servlet reads a byte (WeChat's callback path is answered
                 // by its front door, CallbackFrontDoor, ahead of it).
-                .endpointProperty("handlers", "#" + BODY_LIMIT);
-        getCamelContext().getRegistry().bind(BODY_LIMIT, new BodyLimit(MAX_BODY));
+                .endpointProperty("handlers", "#" + BODY_LIMIT)
+                .endpointProperty("httpBinding", "#" + HTTP_BINDING)
+                .endpointProperty("enableMultipartFilter", "false");
+        getCamelContext().getRegistry().bind(BODY_LIMIT, new BodyLimit(MAX_BODY, MAX_PROXY_BODY));
+        getCamelContext().getRegistry().bind(HTTP_BINDING, new ApiHttpBinding());
 
         onException(ApiRejection.class).handled(true).process(e -> {
             ApiRejection r = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiRejection.class);
@@ -138,6 +144,15 @@ public class ApiRoutes extends RouteBuilder {
                     .get(base + "/jsapi-ticket").to("direct:" + via + "jsapi-ticket")
                     .post(base + "/jssdk-config").to("direct:" + via + "jssdk-config")
                     .get(base + "/oauth/user").to("direct:" + via + "oauth-user");
+            // The WeChat proxy (SPEC §8, io.wxgate.proxy). WeChat's paths have several segments (cgi-bin/media/upload)
+            // and a REST {name} matches one: the trailing * is the REST matcher's wildcard (RestConsumerContextPathMatcher
+            // falls back to it when no template matches), so the proxy stays a REST verb behind this class's
+            // authorize(), and ProxyRoutes takes the WeChat path from the request URI.
+            // The REST DSL inlines the route behind a verb, so each verb leads to a direct: endpoint of its own.
+            String proxy = base + "/wechat/*";
+            String proxyRoute = "direct:" + via + "wechat-proxy-";
+            v1.get(proxy).to(proxyRoute + "get").post(proxy).to(proxyRoute + "post").put(proxy).to(proxyRoute + "put")
+                    .delete(proxy).to(proxyRoute + "delete").patch(proxy).to(proxyRoute + "patch");
             accountRoutes(via);
         }
         v1.get("/dead-letters").to("direct:api-dead-letters")
@@ -256,8 +271,8 @@ public class ApiRoutes extends RouteBuilder {
     }
 
     /**
-     * The account the request acts on (sends, hands out its token or ticket, clears its alert), if the key may act
-     * on it; else a 403 ApiRejection. For the routes of other features behind these paths, too.
+     * The account the request acts on (sends, hands out its token or ticket, clears its alert, proxies a WeChat
+     * call), if the key may act on it; else a 403 ApiRejection. For the routes of other features behind these paths.
      */
     public static Account actingAccount(Exchange e) {
         Account target = e.getVariable(TARGET, Account.class);

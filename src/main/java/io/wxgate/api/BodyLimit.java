@@ -2,6 +2,7 @@ package io.wxgate.api;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 import io.wxgate.http.UnreadBody;
 import io.wxgate.message.Json;
@@ -14,18 +15,25 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Bounds API request bodies before the servlet layer reads a byte of them (camel-jetty would otherwise cache a
  * body of any size, spilling it to disk): a declared length over the limit is a 413, and a body without a
- * declared length (chunked) is a 411, since its size is only known once it has been read.
+ * declared length (chunked) is a 411, since its size is only known once it has been read. The WeChat proxy's
+ * paths carry media uploads and have a larger limit of their own (SPEC §8: 10 MiB).
  */
 final class BodyLimit extends Handler.Wrapper {
 
-    private final long maxBytes;
+    /** The proxy's paths, of the default account and of each account (AppIds are [A-Za-z0-9_-], AccountsFile). */
+    private static final Pattern PROXY_PATH = Pattern.compile("/api/v1/(?:accounts/[^/]+/)?wechat/.*");
 
-    BodyLimit(long maxBytes) {
-        this.maxBytes = maxBytes;
+    private final long apiMaxBytes;
+    private final long proxyMaxBytes;
+
+    BodyLimit(long apiMaxBytes, long proxyMaxBytes) {
+        this.apiMaxBytes = apiMaxBytes;
+        this.proxyMaxBytes = proxyMaxBytes;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long maxBytes = PROXY_PATH.matcher(request.getHttpURI().getPath()).matches() ? proxyMaxBytes : apiMaxBytes;
         long declared = request.getLength();
         if (declared > maxBytes) {
             refuse(request, response, callback, 413, "request body larger than " + maxBytes + " bytes");

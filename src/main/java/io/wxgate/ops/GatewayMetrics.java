@@ -28,12 +28,18 @@ public final class GatewayMetrics {
     /** Tag values come from verified WeChat messages; an unknown MsgType or Event must still not grow memory. */
     static final int MAX_CALLBACK_KINDS = 200;
     static final String UNKNOWN_ACCOUNT = "unknown";
+    /** WeChat's API has a few hundred paths; a caller probing made-up ones must not grow the label set. */
+    static final int MAX_PROXY_PATHS = 300;
+    /** The proxy's path label of every path beyond those, and of paths WeChat does not know. */
+    public static final String OTHER_PATH = "other";
 
     private final MeterRegistry registry;
     private final Accounts accounts;
     private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, Counter> others = new ConcurrentHashMap<>();
+    private final Map<String, Timer> proxyLatencies = new ConcurrentHashMap<>();
+    private final java.util.Set<String> proxyPaths = ConcurrentHashMap.newKeySet();
 
     public GatewayMetrics(MeterRegistry registry, Accounts accounts) {
         this.registry = registry;
@@ -101,6 +107,32 @@ public final class GatewayMetrics {
         String code = Integer.toString(errcode);
         counter("answer\n" + app + '\n' + api + '\n' + code,
                 x -> registry.counter("wxgate.wechat.answers", "app_id", app, "api", api, "errcode", code)).increment();
+    }
+
+    /**
+     * A call through the WeChat proxy (SPEC §8), by account, WeChat path, the HTTP status answered and WeChat's
+     * errcode ({@code none} when the answer was not JSON, e.g. media, or there was no answer). The path is the
+     * caller's, so only WeChat-shaped paths (ProxyRequest admits nothing else) that WeChat knows (the caller passes
+     * OTHER_PATH for a 404), up to MAX_PROXY_PATHS distinct ones, get a label of their own; the rest count as
+     * {@code other}.
+     */
+    public void proxyCall(String appId, String path, int status, Integer errcode, Duration latency) {
+        String app = appTag(appId);
+        String where = proxyPaths.contains(path) || proxyPaths.size() < MAX_PROXY_PATHS && proxyPaths.add(path)
+                ? path : OTHER_PATH;
+        String code = errcode == null ? "none" : errcode.toString();
+        String answered = Integer.toString(status);
+        counter("proxy\n" + app + '\n' + where + '\n' + answered + '\n' + code,
+                x -> Counter.builder("wxgate.proxy.calls").description("calls through the WeChat proxy")
+                        .tags("app_id", app, "path", where, "status", answered, "errcode", code).register(registry))
+                .increment();
+        Timer timer = proxyLatencies.get(app + '\n' + where);
+        if (timer == null) {
+            timer = proxyLatencies.computeIfAbsent(app + '\n' + where, x -> Timer.builder("wxgate.proxy.latency")
+                    .description("time from a proxied call's arrival until WeChat's answer began to go back")
+                    .tags("app_id", app, "path", where).publishPercentiles(0.5, 0.99).register(registry));
+        }
+        timer.record(latency);
     }
 
     public void deadLetter(String appId, String kind) {

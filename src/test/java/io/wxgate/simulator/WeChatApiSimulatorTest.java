@@ -420,7 +420,7 @@ class WeChatApiSimulatorTest {
 
     @Test
     void unknownPathsAnswer404() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/cgi-bin/user/info")).GET());
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/cgi-bin/no/such/api")).GET());
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=UTF-8");
