@@ -225,7 +225,9 @@ class ProxyTest extends GatewayTest {
     void aSecondTokenErrcodeIsPassedOnNotRepeatedAgain() {
         SIMULATOR.failNext(MediaApis.USER_INFO, 3, 42001);
 
-        HttpResponse<String> answer = api.get(PROXY + "/cgi-bin/user/info?openid=o-1");
+        // The second account's: WeChat still holds the refused token valid here, so the refresh spends that
+        // account's force_refresh (30 s apart), which SendTest needs unspent for the default account.
+        HttpResponse<String> answer = api.get(SECOND_PROXY + "/cgi-bin/user/info?openid=o-1");
 
         assertThat(ApiClient.json(answer).get("errcode").asInt()).isEqualTo(42001);
         assertThat(SIMULATOR.calls(MediaApis.USER_INFO)).hasSize(2);
