@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,16 +41,8 @@ class CrashTest {
         Path data = Files.createDirectories(Path.of("target/crash-test", UUID.randomUUID().toString()));
         Path log = data.resolve("gateway.log");
         int port = freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("gateway.data-dir", data.toString());
-        settings.put("gateway.http-host", "127.0.0.1");
-        settings.put("gateway.api-key", "crash-key");
-        settings.put("wechat.app-id", GatewayTest.APP_ID);
-        settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
-        settings.put("wechat.api-base-url", sim.baseUrl().toString());
-        settings.put("wechat.queue.consumers", "4");
+        Map<String, String> settings = GatewayProcess.sendingSettings(data, "crash-key", sim.baseUrl(), 4);
         settings.put("wechat.send.rate-per-second.template", "1000");
-        settings.put("camel.main.routes-reload-enabled", "false");
 
         GatewayProcess gateway = GatewayProcess.start(port, settings, log);
         ApiClient api = new ApiClient(port, "crash-key");
@@ -72,9 +63,9 @@ class CrashTest {
         GatewayProcess restarted = GatewayProcess.start(port, settings, log);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> distinctDeliveries(sim).size() >= 300);
+                    .until(() -> sim.distinctTemplateDeliveries().size() >= 300);
 
-            Set<String> delivered = distinctDeliveries(sim);
+            Set<String> delivered = sim.distinctTemplateDeliveries();
             assertThat(delivered).hasSize(300);
             assertThat(sim.deliveries("template")).hasSize(300);
             Map<String, Long> callsPerMessage = sim.calls(TEMPLATE).stream()
@@ -92,11 +83,6 @@ class CrashTest {
             restarted.stop();
             sim.reset();
         }
-    }
-
-    private static Set<String> distinctDeliveries(WeChatApiSimulator sim) {
-        return sim.deliveries("template").stream().map(d -> d.touser() + "|" + d.clientMsgId())
-                .collect(Collectors.toSet());
     }
 
     private static String clientMsgId(String body) {

@@ -46,6 +46,15 @@ class MenuAsCodeTest extends GatewayTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> wanted.equals(SIMULATOR.menuOf(appId)));
     }
 
+    /** Given a WeChat that forgot everything, the default account's file written and published: its menu's key. */
+    private String aPublishedMenu(String prefix) throws Exception {
+        resetWeChat();
+        String key = prefix + System.nanoTime();
+        write(MENU_FILE, menu(key));
+        awaitMenu(APP_ID, key);
+        return key;
+    }
+
     @AfterEach
     void removeMenuFiles() throws Exception {
         Files.deleteIfExists(MENU_FILE);
@@ -54,10 +63,7 @@ class MenuAsCodeTest extends GatewayTest {
 
     @Test
     void aMenuFileIsPublishedOnceAndAgainOnlyWhenItsMenuChanges() throws Exception {
-        resetWeChat();
-        String key = "K" + System.nanoTime();
-        write(MENU_FILE, menu(key));
-        awaitMenu(APP_ID, key);
+        String key = aPublishedMenu("K");
         assertThat(SIMULATOR.menuCreates(APP_ID)).isEqualTo(1);
 
         // The same menu written differently (flow style, a comment): WeChat already shows it, nothing is sent.
@@ -73,10 +79,7 @@ class MenuAsCodeTest extends GatewayTest {
 
     @Test
     void aMenuWeChatRefusesLeavesThePreviousOneAndIsNotTriedAgainUntilTheFileChanges() throws Exception {
-        resetWeChat();
-        String key = "R" + System.nanoTime();
-        write(MENU_FILE, menu(key));
-        awaitMenu(APP_ID, key);
+        String key = aPublishedMenu("R");
         SIMULATOR.failNext(CREATE, 1, 40018);
 
         write(MENU_FILE, menu(key + "-refused"));
@@ -89,10 +92,7 @@ class MenuAsCodeTest extends GatewayTest {
 
     @Test
     void aFileWeChatWouldRefuseIsNeverSent() throws Exception {
-        resetWeChat();
-        String key = "B" + System.nanoTime();
-        write(MENU_FILE, menu(key));
-        awaitMenu(APP_ID, key);
+        String key = aPublishedMenu("B");
 
         write(MENU_FILE, "button:\n" + "  - {type: click, name: a, key: a}\n".repeat(4));
         CallbackDriver.sleep(SETTLE);
@@ -103,10 +103,7 @@ class MenuAsCodeTest extends GatewayTest {
 
     @Test
     void aTokenWeChatNoLongerTakesIsReplacedAndTheMenuStillPublished() throws Exception {
-        resetWeChat();
-        String key = "T" + System.nanoTime();
-        write(MENU_FILE, menu(key));
-        awaitMenu(APP_ID, key);
+        String key = aPublishedMenu("T");
         SIMULATOR.invalidateToken();
 
         write(MENU_FILE, menu(key + "-2"));

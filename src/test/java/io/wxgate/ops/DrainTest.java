@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -182,15 +181,7 @@ class DrainTest {
         Path data = Files.createDirectories(Path.of("target/drain-test", UUID.randomUUID().toString()));
         Path log = data.resolve("gateway.log");
         int port = GatewayProcess.freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("gateway.data-dir", data.toString());
-        settings.put("gateway.http-host", "127.0.0.1");
-        settings.put("gateway.api-key", "drain-key");
-        settings.put("wechat.app-id", GatewayTest.APP_ID);
-        settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
-        settings.put("wechat.api-base-url", sim.baseUrl().toString());
-        settings.put("wechat.queue.consumers", "4");
-        settings.put("camel.main.routes-reload-enabled", "false");
+        Map<String, String> settings = GatewayProcess.sendingSettings(data, "drain-key", sim.baseUrl(), 4);
         int sends = 40;
         GatewayProcess gateway = GatewayProcess.start(port, settings, log);
         ApiClient api = new ApiClient(port, "drain-key");
@@ -213,26 +204,21 @@ class DrainTest {
         GatewayProcess restarted = GatewayProcess.start(port, settings, log);
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> distinctDeliveries(sim).size() >= sends);
+                    .until(() -> sim.distinctTemplateDeliveries().size() >= sends);
             for (String id : ids) {
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         "sent".equals(ApiClient.json(api.get("/api/v1/template-messages/" + id)).get("status").asText()));
             }
             System.out.printf("drain test: %d sends accepted, %d delivered when stopped, %d distinct after restart, "
-                    + "%d template calls in all%n", sends, deliveredAtStop, distinctDeliveries(sim).size(),
+                    + "%d template calls in all%n", sends, deliveredAtStop, sim.distinctTemplateDeliveries().size(),
                     sim.calls(TEMPLATE).size());
             assertThat(deliveredAtStop).isLessThan(sends);
-            assertThat(distinctDeliveries(sim)).hasSize(sends);
+            assertThat(sim.distinctTemplateDeliveries()).hasSize(sends);
             assertThat(sim.deliveries("template")).as("each user got the message once").hasSize(sends);
         } finally {
             restarted.stop();
             sim.reset();
         }
-    }
-
-    private static Set<String> distinctDeliveries(WeChatApiSimulator sim) {
-        return sim.deliveries("template").stream().map(d -> d.touser() + "|" + d.clientMsgId())
-                .collect(Collectors.toSet());
     }
 
     /**

@@ -325,6 +325,12 @@ public final class WeChatApiSimulator implements AutoCloseable {
         return sends.deliveries();
     }
 
+    /** The distinct template messages delivered, as touser|client_msg_id: a repeat WeChat deduped counts once. */
+    public java.util.Set<String> distinctTemplateDeliveries() {
+        return deliveries("template").stream().map(d -> d.touser() + "|" + d.clientMsgId())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     public List<Delivery> deliveries(String api) {
         return deliveries().stream().filter(delivery -> delivery.api().equals(api)).toList();
     }

@@ -75,6 +75,23 @@ public final class GatewayProcess {
         }
     }
 
+    /**
+     * The settings of a gateway process that sends through {@code weChat} (the simulator) for the test account, with
+     * its data in {@code dataDir}, API key {@code apiKey}, {@code consumers} send consumers and route reload off.
+     */
+    public static Map<String, String> sendingSettings(Path dataDir, String apiKey, java.net.URI weChat, int consumers) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("gateway.data-dir", dataDir.toString());
+        settings.put("gateway.http-host", "127.0.0.1");
+        settings.put("gateway.api-key", apiKey);
+        settings.put("wechat.app-id", GatewayTest.APP_ID);
+        settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
+        settings.put("wechat.api-base-url", weChat.toString());
+        settings.put("wechat.queue.consumers", Integer.toString(consumers));
+        settings.put("camel.main.routes-reload-enabled", "false");
+        return settings;
+    }
+
     /** A port nothing listens on at the moment: for a gateway to take, or to stand for a server that is down. */
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
