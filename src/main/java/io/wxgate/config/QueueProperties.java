@@ -7,10 +7,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The durable send queues, bound from {@code wechat.queue.*}: the embedded broker by default, RabbitMQ in
- * cluster mode. In both URIs {@code {api}} stands for template, custom or subscribe.
+ * cluster mode. In both URIs {@code {api}} stands for template, custom or subscribe; in the consume URI
+ * {@code {idle-consumers}} for {@code idleConsumers}, at most {@code consumers}.
+ *
+ * @param consumers     the most consumers of each send queue
+ * @param idleConsumers the consumers each send queue keeps while it is empty (0: 4)
  */
 @ConfigurationProperties("wechat.queue")
-public record QueueProperties(int consumers, String produceUri, String consumeUri) {
+public record QueueProperties(int consumers, int idleConsumers, String produceUri, String consumeUri) {
 
     /** Every durable queue's name after its prefix: the send queues and the inbound forward queue. */
     public static final List<String> NAMES = Stream.concat(Stream.of(SendApi.values()).map(SendApi::queue),
@@ -20,6 +24,10 @@ public record QueueProperties(int consumers, String produceUri, String consumeUr
         if (consumers < 1) {
             throw new IllegalArgumentException("wechat.queue.consumers must be positive");
         }
+        if (idleConsumers < 0) {
+            throw new IllegalArgumentException("wechat.queue.idle-consumers must not be negative");
+        }
+        idleConsumers = Math.min(idleConsumers == 0 ? 4 : idleConsumers, consumers);
         WeChatProperties.require(produceUri, "wechat.queue.produce-uri");
         WeChatProperties.require(consumeUri, "wechat.queue.consume-uri");
     }
@@ -34,6 +42,6 @@ public record QueueProperties(int consumers, String produceUri, String consumeUr
     }
 
     public String consumeUri(SendApi api) {
-        return consumeUri.replace("{api}", api.key());
+        return consumeUri.replace("{api}", api.key()).replace("{idle-consumers}", Integer.toString(idleConsumers));
     }
 }
