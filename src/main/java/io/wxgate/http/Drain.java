@@ -77,10 +77,6 @@ public final class Drain {
         draining = true;
     }
 
-    public boolean draining() {
-        return draining;
-    }
-
     public int inFlight() {
         return inFlight.get();
     }

@@ -66,9 +66,10 @@ public final class ReplyImages implements ImageUploads {
         this.uploads = Caffeine.newBuilder()
                 .maximumSize(settings.cacheSize())
                 .executor(Runnable::run) // the upload runs on the caller's thread, which waits for it anyway
-                .expireAfter(Expiry.<Key, Uploaded>creating((key, uploaded) ->
-                        Duration.between(clock.instant(), uploaded.usableUntil()).isNegative() ? Duration.ZERO
-                                : Duration.between(clock.instant(), uploaded.usableUntil())))
+                .expireAfter(Expiry.<Key, Uploaded>creating((key, uploaded) -> {
+                    Duration left = Duration.between(clock.instant(), uploaded.usableUntil());
+                    return left.isNegative() ? Duration.ZERO : left;
+                }))
                 .buildAsync();
     }
 

@@ -31,7 +31,7 @@ public final class MenuPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(MenuPublisher.class);
 
-    /** What was last settled for an account: the file's text, and whether it is WeChat's menu now. */
+    /** The file and its text last settled for an account: published, found already published, or refused. */
     private record Settled(String file, String text) {
     }
 

@@ -119,7 +119,7 @@ public final class WeChatProxy implements Closeable {
             if (busy && request.isGet() && retries < send.backoff().maxRetries()) {
                 close(answer);
                 delay = pause(delay);
-                    retries++;
+                retries++;
                 continue;
             }
             return answer;

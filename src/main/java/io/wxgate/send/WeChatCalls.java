@@ -67,13 +67,13 @@ public final class WeChatCalls {
         if (answer.getException() != null) {
             throw new IllegalStateException("WeChat unreachable: " + answer.getException().getClass().getSimpleName());
         }
-        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        byte[] bytes = answer.getMessage().getBody(byte[].class);
-        if (status != 200 || bytes == null) {
+        int status = SendRoutes.status(answer);
+        String text = SendRoutes.answerBody(answer);
+        if (status != 200 || text.isEmpty()) {
             throw new IllegalStateException("WeChat answered HTTP " + status);
         }
         try {
-            return Json.MAPPER.readTree(bytes);
+            return Json.MAPPER.readTree(text);
         } catch (IOException e) {
             throw new IllegalStateException("WeChat's answer to " + path + " is not JSON");
         }
