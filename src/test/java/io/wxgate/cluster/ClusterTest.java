@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,24 +103,14 @@ class ClusterTest {
     private static GatewayProcess start(int port, String name, Map<String, String> extraSettings) {
         try {
             Path data = Files.createDirectories(Path.of("target/cluster-test", RUN, name));
-            Map<String, String> settings = new HashMap<>();
+            Map<String, String> settings = GatewayProcess.sendingSettings(data, API_KEY, SIM.baseUrl(), 2);
             settings.put("spring.profiles.active", "cluster");
-            settings.put("gateway.data-dir", data.toString());
-            settings.put("gateway.http-host", "127.0.0.1");
-            settings.put("gateway.api-key", API_KEY);
-            settings.put("wechat.app-id", GatewayTest.APP_ID);
-            settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
-            settings.put("wechat.token", GatewayTest.TOKEN);
-            settings.put("wechat.encoding-aes-key", GatewayTest.AES_KEY);
-            settings.put("wechat.api-base-url", SIM.baseUrl().toString());
             settings.put("wechat.cluster.key-prefix", KEY_PREFIX);
             settings.put("wechat.cluster.exchange", EXCHANGE);
             settings.put("wechat.cluster.queue-prefix", QUEUE_PREFIX);
-            settings.put("wechat.queue.consumers", "2");
             settings.put("wechat.send.rate-per-second.template", "1000");
             settings.put("wechat.send.rate-per-second.subscribe", Integer.toString(THROTTLED_RATE));
             settings.put("wechat.send.rate-per-second.custom", Integer.toString(THROTTLED_RATE));
-            settings.put("camel.main.routes-reload-enabled", "false");
             // Every instance reads the same accounts file (SPEC §7): the test gateway's, with its second account.
             settings.put("wechat.accounts.file", GatewayTest.ACCOUNTS_FILE.toString());
             settings.putAll(extraSettings);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,17 +43,8 @@ class JsonLogsTest {
         Path console = data.resolve("console.log");
         Path file = data.resolve("gateway.log");
         int port = GatewayProcess.freePort();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("gateway.data-dir", data.toString());
-        settings.put("gateway.http-host", "127.0.0.1");
-        settings.put("gateway.api-key", API_KEY);
-        settings.put("wechat.app-id", GatewayTest.APP_ID);
-        settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
-        settings.put("wechat.token", GatewayTest.TOKEN);
-        settings.put("wechat.encoding-aes-key", GatewayTest.AES_KEY);
-        settings.put("wechat.api-base-url", wechat.baseUrl().toString());
+        Map<String, String> settings = GatewayProcess.sendingSettings(data, API_KEY, wechat.baseUrl(), 128);
         settings.put("wechat.accounts.file", data.resolve("no-accounts.yaml").toString());
-        settings.put("camel.main.routes-reload-enabled", "false");
         settings.put("logging.file.name", file.toString());
         // The gateway's story, and the HTTP client's request lines and wire: the access_token in every send's URL,
         // the AppSecret in the stable_token request.

@@ -76,8 +76,9 @@ public final class GatewayProcess {
     }
 
     /**
-     * The settings of a gateway process that sends through {@code weChat} (the simulator) for the test account, with
-     * its data in {@code dataDir}, API key {@code apiKey}, {@code consumers} send consumers and route reload off.
+     * The settings of a gateway process for the test account (its AppSecret, callback Token and EncodingAESKey) that
+     * calls {@code weChat} (the simulator), with its data in {@code dataDir}, API key {@code apiKey}, {@code consumers}
+     * send consumers and route reload off.
      */
     public static Map<String, String> sendingSettings(Path dataDir, String apiKey, java.net.URI weChat, int consumers) {
         Map<String, String> settings = new java.util.HashMap<>();
@@ -86,6 +87,8 @@ public final class GatewayProcess {
         settings.put("gateway.api-key", apiKey);
         settings.put("wechat.app-id", GatewayTest.APP_ID);
         settings.put("wechat.app-secret", GatewayTest.APP_SECRET);
+        settings.put("wechat.token", GatewayTest.TOKEN);
+        settings.put("wechat.encoding-aes-key", GatewayTest.AES_KEY);
         settings.put("wechat.api-base-url", weChat.toString());
         settings.put("wechat.queue.consumers", Integer.toString(consumers));
         settings.put("camel.main.routes-reload-enabled", "false");
