@@ -105,7 +105,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         // Every request on the port, the API's too, is counted until its answer is written (a stop waits for them).
-        Drain.Tracked tracked = drain.track(response, callback);
+        Drain.Tracked tracked = drain.track(request, response, callback);
         try {
             if (!handleCounted(request, response, tracked)) {
                 Response.writeError(request, response, tracked, 404);

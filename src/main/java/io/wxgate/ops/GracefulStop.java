@@ -71,7 +71,8 @@ public final class GracefulStop implements Runnable {
             drain.refuseNewConnections();
             boolean idle = drain.awaitIdle(deadline);
             LOG.info("HTTP port closed {} ms after the stop began; {}", (System.nanoTime() - start) / 1_000_000,
-                    idle ? "every request received was answered" : drain.inFlight() + " requests still unanswered");
+                    idle ? "every request received was answered" : drain.inFlight()
+                            + " requests still unanswered, or connections still open");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

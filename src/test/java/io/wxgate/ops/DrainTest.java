@@ -51,6 +51,8 @@ class DrainTest {
     private static final Duration GRACE = Duration.ofSeconds(2);
     private static final Duration DEADLINE = Duration.ofMillis(4500);
     private static final int LOADERS = 4;
+    /** How long before the port closed a connection may have been completed by the kernel and not yet taken. */
+    private static final long ACCEPT_QUEUE_WINDOW_MS = 250;
     private static final String TEMPLATE = "/cgi-bin/message/template/send";
 
     /** One callback on a connection of its own: its status, or why it has none. */
@@ -160,8 +162,22 @@ class DrainTest {
         assertThat(exited).as("the process ended").isTrue();
         assertThat(exitMs).as("ms from SIGTERM to exit").isLessThanOrEqualTo(DEADLINE.plusSeconds(5).toMillis());
         assertThat(readinessDown.getNow(-2L)).as("ms from SIGTERM to readiness 503").isBetween(0L, 1000L);
-        assertThat(outcomes.stream().map(Outcome::result).filter(r -> !r.equals("refused") && !r.startsWith("200 ")))
-                .as("answers that were not a whole 200, or connections broken after they were accepted").isEmpty();
+        // A connection the kernel completed but the gateway had not yet taken from its accept queue when the port
+        // closed is reset by the kernel (as for any server that closes its port): its request never reached the
+        // gateway. Only those may be broken: connected in the last moments before the first refusal, one per loader
+        // at most. Every connection the gateway took is answered whole (Drain waits for them all).
+        List<Outcome> broken = outcomes.stream()
+                .filter(o -> !o.result().equals("refused") && !o.result().startsWith("200 ")).toList();
+        List<Outcome> inTheAcceptQueue = broken.stream()
+                .filter(o -> o.result().equals("broken: java.net.SocketException: Connection reset")
+                        && o.sentAfterTermMs() >= firstRefusal - ACCEPT_QUEUE_WINDOW_MS
+                        && o.sentAfterTermMs() <= firstRefusal)
+                .toList();
+        System.out.printf("drain test: broken %s, of which reset in the accept queue as the port closed %d%n",
+                broken, inTheAcceptQueue.size());
+        assertThat(broken).as("answers that were not a whole 200, or connections broken after the gateway took them")
+                .hasSameElementsAs(inTheAcceptQueue);
+        assertThat(inTheAcceptQueue.size()).as("connections reset in the accept queue").isLessThanOrEqualTo(LOADERS);
         assertThat(answeredAfterTerm).as("callbacks answered during the grace").isPositive();
         assertThat(firstRefusal).as("ms after SIGTERM of the first refused connection")
                 .isGreaterThanOrEqualTo(GRACE.toMillis() - 100);
