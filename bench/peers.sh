@@ -9,7 +9,8 @@
 # the keyword reply: every message is forwarded to the durable queue before its answer, as shipped.
 # PEERS names the harness (default ../shared/peers); it is copied to bench/target/peers/harness and built there
 # (needs wrk). Any other env var of the harness (RUNS, WARMUP, DURATION, CONNS, SCENARIOS, ...) passes through;
-# GATEWAY_JAVA_OPTS adds gateway JVM options. Report: bench/results/<date>-peers.md (ratios to the limit and to
+# GATEWAY_JAVA_OPTS adds gateway JVM options; TARGETS="gateway" (default "limit wxjava gateway") runs fewer targets,
+# for a quick try (the report then has no ratios). Report: bench/results/<date>-peers.md (ratios to the limit and to
 # WxJava, from the same run), raw TSV and log beside the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +52,13 @@ export RUNS=${RUNS:-1} WARMUP=${WARMUP:-60}
 export OUT_TSV="$OUT/harness/results/$STAMP.tsv"
 mkdir -p "$OUT/harness/results"
 GATEWAY="sh -c 'cd $OUT/gw && rm -rf data && exec java ${GATEWAY_JAVA_OPTS:-} -XX:SharedArchiveFile=$OUT/app/wxgate.jsa -jar $JAR'"
-echo "[peers] running: limit, wxjava, gateway (RUNS=$RUNS, WARMUP=$WARMUP s)"
-(cd "$OUT/harness" && OUT="$OUT_TSV" ./run-bench.sh limit wxjava gateway="$GATEWAY")
+TARGETS=${TARGETS:-limit wxjava gateway}
+ARGS=()
+for t in $TARGETS; do
+  if [ "$t" = gateway ]; then ARGS+=(gateway="$GATEWAY"); else ARGS+=("$t"); fi
+done
+echo "[peers] running: $TARGETS (RUNS=$RUNS, WARMUP=$WARMUP s)"
+(cd "$OUT/harness" && OUT="$OUT_TSV" ./run-bench.sh "${ARGS[@]}")
 
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff-index --quiet HEAD -- 2>/dev/null || COMMIT="$COMMIT + uncommitted changes"
