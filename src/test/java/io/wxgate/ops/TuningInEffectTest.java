@@ -14,6 +14,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,23 @@ class TuningInEffectTest extends GatewayTest {
         assertThat(own.getConnectTimeout()).isEqualTo(routeHttp.connectTimeout().toMillis());
         assertThat(((PoolingHttpClientConnectionManager) own.getClientConnectionManager()).getDefaultMaxPerRoute())
                 .isEqualTo(3);
+    }
+
+    /**
+     * Issue 16: {@code CamelHttpMethod} set as text ("POST") is read by every HTTP call as camel-http's enum; without
+     * a converter for that pair Camel searched its whole converter registry on each call (a tenth of a send
+     * consumer's CPU). The gateway's converter is the one found, and converts as Camel's fallback did.
+     */
+    @Test
+    void httpMethodsAreReadFromTextWithoutSearchingTheConverterRegistry() {
+        assertThat(camel.getTypeConverterRegistry().lookup(HttpMethods.class, String.class))
+                .as("the converter found for String -> HttpMethods").isNotNull()
+                .isNotInstanceOf(org.apache.camel.impl.converter.EnumTypeConverter.class);
+        var converter = camel.getTypeConverter();
+        assertThat(converter.convertTo(HttpMethods.class, "POST")).isEqualTo(HttpMethods.POST);
+        assertThat(converter.convertTo(HttpMethods.class, " get ")).isEqualTo(HttpMethods.GET);
+        assertThat(converter.convertTo(HttpMethods.class, "Delete")).isEqualTo(HttpMethods.DELETE);
+        assertThat(converter.convertTo(HttpMethods.class, "FETCH")).as("not a method").isNull();
     }
 
     private List<HttpEndpoint> httpEndpoints() {
