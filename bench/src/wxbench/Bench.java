@@ -333,6 +333,9 @@ public final class Bench {
         } finally {
             gw.stop();
         }
+        if (o.runs("callbacks") && !report.callbacks.isEmpty()) {
+            report.limit = measureLimit(o, callbacks, runDir);
+        }
         try {
             if (o.profile || (!o.only.isEmpty() && o.runs("profile"))) {
                 profile(o, settings, callbacks, runDir, report);
@@ -457,6 +460,42 @@ public final class Bench {
             }
         } finally {
             g.stop();
+        }
+    }
+
+    /**
+     * The yardstick (issue 16): a bare Jetty handler ({@link BareJetty}) in a JVM of its own, warmed up for a tenth of
+     * the gateway's warm-up (at least 10 s), then measured like the gateway's first scenario (plain, no reply): same
+     * driver, connections, lead-in and window. The report gives each of the gateway's rates as a share of it.
+     */
+    private static Load.Result measureLimit(Options o, Callbacks callbacks, Path runDir) throws Exception {
+        int port = Gateway.freePort();
+        Path log = runDir.resolve("bare-jetty.log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), BareJetty.class.getName(), Integer.toString(port));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Gateway.listening(HOST, port)) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the bare Jetty did not start; see " + log);
+                }
+                Load.sleep(0.05);
+            }
+            Load.Scenario plain = callbacks.at(port).plain(false);
+            quietMachine(o.waitQuiet);
+            double warm = Math.max(10, o.warmup / 10);
+            log(String.format(Locale.ROOT, "limit: a bare Jetty handler on port %d, %.0f s warm-up, then measured as "
+                    + "'%s'", port, warm, plain.name()));
+            Load.run(plain, HOST, port, o.connections, warm, 0, p.pid());
+            Load.Result r = Load.run(plain, HOST, port, o.connections, o.scenarioWarmup, o.duration, p.pid());
+            log(String.format(Locale.ROOT, "  limit: %.0f req/s, p99 %.2f ms, errors %d, server %.0f µs/req",
+                    r.rps(), r.p99(), r.errors(), r.serverCpuUs()));
+            return r;
+        } finally {
+            p.destroy();
+            p.waitFor();
         }
     }
 

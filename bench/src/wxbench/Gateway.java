@@ -212,6 +212,16 @@ final class Gateway {
         }
     }
 
+    /** Whether something accepts connections on {@code host:port}. */
+    static boolean listening(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

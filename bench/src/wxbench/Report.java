@@ -25,6 +25,8 @@ final class Report {
     final long rssIdleKb;
     final List<Load.Result> callbacks = new ArrayList<>();
     final List<Load.Result> storms = new ArrayList<>();
+    /** The bare Jetty handler measured in the same run (issue 16's yardstick), when callbacks were measured. */
+    Load.Result limit;
     Outbound.Result outbound;
     final Map<String, Profiler.Report> profiles = new LinkedHashMap<>();
     final Map<String, String> profileThreads = new LinkedHashMap<>();
@@ -101,6 +103,21 @@ final class Report {
                 Double.isNaN(otherWorst) ? "" : f("; %.2f s on the plain classpath", otherWorst),
                 mark(worst <= TARGET_STARTUP_S)));
 
+        if (limit != null) {
+            s.append("## Yardstick: a bare Jetty handler, same driver, same run\n\n");
+            s.append(f("A Jetty handler that reads each body and answers `success` (`wxbench.BareJetty`, no parsing, no "
+                    + "crypto), measured as '%s' right after the gateway: **%,.0f req/s**, p99 %.2f ms, %d errors, %.0f µs "
+                    + "of server CPU per request, other CPU %.0f %%. Absolute figures differ several-fold between "
+                    + "machines of this kind; the shares below travel.%n%n", limit.name(), limit.rps(), limit.p99(),
+                    limit.errors(), limit.serverCpuUs(), limit.otherCpuPct()));
+            s.append("| gateway scenario | req/s | × the bare Jetty | server CPU µs/req | × the bare Jetty's CPU |\n");
+            s.append("|---|---:|---:|---:|---:|\n");
+            for (Load.Result r : callbacks) {
+                s.append(f("| %s | %,.0f | %.3f | %.0f | %.1f |%n", r.name(), r.rps(), r.rps() / limit.rps(),
+                        r.serverCpuUs(), r.serverCpuUs() / limit.serverCpuUs()));
+            }
+            s.append('\n');
+        }
         if (!callbacks.isEmpty()) {
             s.append(f("## Callbacks (%d connections)%n%n", o.connections));
             s.append("| scenario | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/req "
