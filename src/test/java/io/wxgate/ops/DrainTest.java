@@ -169,7 +169,8 @@ class DrainTest {
         List<Outcome> broken = outcomes.stream()
                 .filter(o -> !o.result().equals("refused") && !o.result().startsWith("200 ")).toList();
         List<Outcome> inTheAcceptQueue = broken.stream()
-                .filter(o -> o.result().equals("broken: java.net.SocketException: Connection reset")
+                .filter(o -> (o.result().startsWith("broken: java.net.SocketException: Connection reset")
+                        || o.result().startsWith("broken: java.net.SocketException: Broken pipe"))
                         && o.sentAfterTermMs() >= firstRefusal - ACCEPT_QUEUE_WINDOW_MS
                         && o.sentAfterTermMs() <= firstRefusal)
                 .toList();
