@@ -140,13 +140,11 @@ final class Gateway {
                         + log + ":\n" + tail(log, 40));
             }
             if (Double.isNaN(g.portOpenSeconds)) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    g.portOpenSeconds = (System.nanoTime() - t0) / 1e9;
-                } catch (IOException notYet) {
+                if (!listening("127.0.0.1", port)) {
                     Load.sleep(0.01);
                     continue;
                 }
+                g.portOpenSeconds = (System.nanoTime() - t0) / 1e9;
             }
             RawHttp http = new RawHttp("127.0.0.1", port, 5_000);
             try {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -134,20 +133,21 @@ class CallbackCrashTest {
     }
 
     private static long fileCount(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".json")).count();
-        }
+        return jsonFiles(dir).size();
     }
 
     private static List<String> msgIds(Path dir) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (Path file : jsonFiles(dir)) {
+            ids.add(JSON.readTree(file.toFile()).get("MsgId").asText());
+        }
+        return ids;
+    }
+
+    /** The messages the restarted gateway took off the queue, one file each. */
+    private static List<Path> jsonFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".json")).map(f -> {
-                try {
-                    return JSON.readTree(f.toFile()).get("MsgId").asText();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList();
+            return files.filter(f -> f.toString().endsWith(".json")).toList();
         }
     }
 }
