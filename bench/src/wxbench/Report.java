@@ -28,6 +28,8 @@ final class Report {
     /** The bare Jetty handler measured in the same run (issue 16's yardstick), when callbacks were measured. */
     Load.Result limit;
     Outbound.Result outbound;
+    /** The warm-up before it: how the send path ran while the JIT was still compiling it. */
+    Outbound.Result outboundWarmup;
     final Map<String, Profiler.Report> profiles = new LinkedHashMap<>();
     final Map<String, String> profileThreads = new LinkedHashMap<>();
     long rssEnd = -1;
@@ -165,6 +167,12 @@ final class Report {
             if (r.firstProblem() != null || r.rejected() + r.ioErrors() > 0) {
                 s.append(f("Rejected: %d, I/O errors: %d; first problem: %s%n%n", r.rejected(), r.ioErrors(),
                         r.firstProblem()));
+            }
+            if (outboundWarmup != null) {
+                Outbound.Result w = outboundWarmup;
+                s.append(f("Before it, the warm-up: %,d sends accepted in %.0f s, %,.0f/s delivered at %.0f µs of server "
+                        + "CPU a send, while the JIT was still compiling the send path.%n%n", w.accepted(),
+                        w.acceptSeconds(), w.deliveredPerSec(), w.serverCpuUsPerSend()));
             }
         }
         s.append("## Start-up (process start → …)\n\n| # | launch | port open | first signed answer "

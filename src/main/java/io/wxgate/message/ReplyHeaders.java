@@ -152,16 +152,8 @@ public final class ReplyHeaders {
     }
 
     private static String httpUrl(String value) {
-        try {
-            java.net.URI uri = new java.net.URI(value.trim());
-            if (uri.isAbsolute() && uri.getHost() != null
-                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-                return uri.toString();
-            }
-        } catch (java.net.URISyntaxException notAUri) {
-            // answered below
-        }
-        throw new IllegalArgumentException("Header " + IMAGE_URL + " must be an http or https URL");
+        return HttpUrl.parse(value.trim()).map(java.net.URI::toString).orElseThrow(
+                () -> new IllegalArgumentException("Header " + IMAGE_URL + " must be an http or https URL"));
     }
 
     private static Reply prebuiltReply(Object value) {

@@ -1,7 +1,5 @@
 package io.wxgate.webapp;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -16,6 +14,7 @@ import io.wxgate.account.Account;
 import io.wxgate.api.ApiAnswer;
 import io.wxgate.api.ApiRejection;
 import io.wxgate.api.ApiRoutes;
+import io.wxgate.message.HttpUrl;
 import io.wxgate.message.Json;
 import io.wxgate.send.SendRoutes;
 import io.wxgate.send.TransportFaults;
@@ -162,13 +161,8 @@ public class WebAppRoutes extends RouteBuilder {
         if (!url.isTextual()) {
             throw new ApiRejection(400, "url must be a string", "url");
         }
-        try {
-            URI uri = new URI(url.asText());
-            if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
-                throw new ApiRejection(400, "url must be the page's absolute http or https URL", "url");
-            }
-        } catch (URISyntaxException malformed) {
-            throw new ApiRejection(400, "url is not a valid URL", "url");
+        if (HttpUrl.parse(url.asText()).isEmpty()) {
+            throw new ApiRejection(400, "url must be the page's absolute http or https URL", "url");
         }
         return url.asText();
     }

@@ -138,6 +138,30 @@ class ProxyTest extends GatewayTest {
     }
 
     @Test
+    void putDeleteAndPatchReachWeChatWithTheirMethodBodyAndTokenAndItsAnswerComesBackUnchanged() throws Exception {
+        String request = "{\"action_name\":\"QR_SCENE\"}";
+        for (String method : List.of("PUT", "DELETE", "PATCH")) {
+            int before = SIMULATOR.calls(MediaApis.QRCODE_CREATE).size();
+
+            HttpResponse<String> answer = http.send(authorized(PROXY + "/cgi-bin/qrcode/create")
+                    .header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(request)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            // WeChat's own refusal of the method (43002, require POST), passed on as WeChat answered it.
+            assertThat(answer.statusCode()).as(method + ": " + answer.body()).isEqualTo(200);
+            assertThat(ApiClient.json(answer).get("errcode").asInt()).as(method).isEqualTo(43002);
+            List<Call> calls = SIMULATOR.calls(MediaApis.QRCODE_CREATE);
+            assertThat(calls).as(method + " reaches WeChat once, not repeated").hasSize(before + 1);
+            Call call = calls.get(before);
+            assertThat(call.method()).isEqualTo(method);
+            assertThat(call.body()).as(method).isEqualTo(request);
+            assertThat(call.query()).containsEntry("access_token", SIMULATOR.currentToken(APP_ID));
+            assertThat(answer.body()).isEqualTo(call.answer());
+        }
+    }
+
+    @Test
     void onlyContentTypeAndAcceptOfTheCallersHeadersReachWeChat() throws Exception {
         HttpResponse<String> answer = http.send(authorized(PROXY + "/cgi-bin/qrcode/create")
                 .header("Content-Type", "application/json").header("Accept", "application/json")
