@@ -34,7 +34,7 @@ final class Outbound {
     static Result run(WeChatApiSimulator sim, String host, int port, String apiKey, int sends, int connections,
             double acceptLimitSeconds, double drainLimitSeconds, long serverPid) {
         String batch = "b" + BATCHES.incrementAndGet() + "-" + System.currentTimeMillis();
-        int baseline = sim.deliveries("template").size();
+        int baseline = sim.deliveryCount("template");
         AtomicInteger next = new AtomicInteger();
         AtomicLong accepted = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
@@ -92,25 +92,25 @@ final class Outbound {
             t.setDaemon(true);
             threads.add(t);
         }
+        // The delivered count is sampled from the first POST on, to find the best 1-second rate; most sends are
+        // delivered while others are still being accepted.
+        List<long[]> samples = new ArrayList<>(); // [nanos, delivered]
         long start = System.nanoTime();
         threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            try {
-                t.join((long) (acceptLimitSeconds * 1000) + 30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        long joinDeadline = start + (long) ((acceptLimitSeconds + 30) * 1e9);
+        while (threads.stream().anyMatch(Thread::isAlive) && System.nanoTime() < joinDeadline) {
+            samples.add(new long[] {System.nanoTime(), sim.deliveryCount("template") - baseline});
+            Load.sleep(0.05);
         }
         double acceptSeconds = (System.nanoTime() - start) / 1e9;
 
-        // Wait for the deliveries, sampling the delivered count to find the best 1-second rate.
+        // Wait for the deliveries.
         long want = accepted.get();
         long drainDeadline = System.nanoTime() + (long) (drainLimitSeconds * 1e9);
         long delivered = 0;
         long doneAt = 0;
-        List<long[]> samples = new ArrayList<>(); // [nanos, delivered]
         while (System.nanoTime() < drainDeadline) {
-            delivered = sim.deliveries("template").size() - baseline;
+            delivered = sim.deliveryCount("template") - baseline;
             samples.add(new long[] {System.nanoTime(), delivered});
             if (delivered >= want) {
                 doneAt = System.nanoTime();

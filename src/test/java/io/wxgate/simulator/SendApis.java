@@ -49,6 +49,8 @@ final class SendApis {
     private final Map<String, Integer> grants = new HashMap<>();
     private final Map<String, Sent> byClientMsgId = new HashMap<>();
     private final List<Delivery> deliveries = new ArrayList<>();
+    /** Deliveries per api, so that a count does not copy the list (a benchmark polls it many times a second). */
+    private final Map<String, Integer> deliveryCounts = new HashMap<>();
     private int serviceLimit = DEFAULT_SERVICE_LIMIT;
     // WeChat numbers template msgids per account, so two accounts can hand out the same msgid (SPEC §7).
     private final Map<String, Long> nextMsgid = new HashMap<>();
@@ -85,7 +87,7 @@ final class SendApis {
             }
         }
         long msgid = nextMsgid.merge(appId, FIRST_MSGID, (previous, first) -> previous + 1);
-        deliveries.add(new Delivery("template", touser, templateId, clientMsgId, msgid, body, appId));
+        delivered(new Delivery("template", touser, templateId, clientMsgId, msgid, body, appId));
         if (clientMsgId != null) {
             byClientMsgId.put(dedupeKey, new Sent(msgid, now));
             pruneClientMsgIds(now);
@@ -119,7 +121,7 @@ final class SendApis {
             return WeChatErrors.error(45047);
         }
         window.used++;
-        deliveries.add(new Delivery("custom", touser, null, null, 0, body, appId));
+        delivered(new Delivery("custom", touser, null, null, 0, body, appId));
         return WeChatErrors.ok();
     }
 
@@ -143,7 +145,7 @@ final class SendApis {
             return WeChatErrors.error(43101);
         }
         grants.put(grantKey, remaining - 1);
-        deliveries.add(new Delivery("subscribe", touser, templateId, null, 0, body, appId));
+        delivered(new Delivery("subscribe", touser, templateId, null, 0, body, appId));
         return WeChatErrors.ok();
     }
 
@@ -176,6 +178,15 @@ final class SendApis {
         return List.copyOf(deliveries);
     }
 
+    synchronized int deliveryCount(String api) {
+        return deliveryCounts.getOrDefault(api, 0);
+    }
+
+    private void delivered(Delivery delivery) {
+        deliveries.add(delivery);
+        deliveryCounts.merge(delivery.api(), 1, Integer::sum);
+    }
+
     synchronized void reset() {
         everyWindowOpen = false;
         unfollowed.clear();
@@ -184,6 +195,7 @@ final class SendApis {
         grants.clear();
         byClientMsgId.clear();
         deliveries.clear();
+        deliveryCounts.clear();
         serviceLimit = DEFAULT_SERVICE_LIMIT;
     }
 

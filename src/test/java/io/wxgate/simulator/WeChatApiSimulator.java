@@ -331,6 +331,11 @@ public final class WeChatApiSimulator implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toSet());
     }
 
+    /** How many messages of {@code api} were delivered, without copying them. */
+    public int deliveryCount(String api) {
+        return sends.deliveryCount(api);
+    }
+
     public List<Delivery> deliveries(String api) {
         return deliveries().stream().filter(delivery -> delivery.api().equals(api)).toList();
     }
