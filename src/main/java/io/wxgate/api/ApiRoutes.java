@@ -152,7 +152,8 @@ public class ApiRoutes extends RouteBuilder {
             String proxy = base + "/wechat/*";
             String proxyRoute = "direct:" + via + "wechat-proxy-";
             v1.get(proxy).to(proxyRoute + "get").post(proxy).to(proxyRoute + "post").put(proxy).to(proxyRoute + "put")
-                    .delete(proxy).to(proxyRoute + "delete").patch(proxy).to(proxyRoute + "patch");
+                    .delete(proxy).to(proxyRoute + "delete").patch(proxy).to(proxyRoute + "patch")
+                    .head(proxy).to(proxyRoute + "head");
             accountRoutes(via);
         }
         v1.get("/dead-letters").to("direct:api-dead-letters")

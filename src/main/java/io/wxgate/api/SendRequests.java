@@ -20,10 +20,10 @@ public final class SendRequests {
         try {
             json = Json.MAPPER.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new ApiRejection(400, "body is not valid JSON", null);
+            throw new ApiRejection(400, "body is not valid JSON", "body");
         }
         if (json == null || !json.isObject()) {
-            throw new ApiRejection(400, "body must be a JSON object", null);
+            throw new ApiRejection(400, "body must be a JSON object", "body");
         }
         ObjectNode request = (ObjectNode) json;
         requireText(request, "touser");

@@ -40,7 +40,7 @@ public class ProxyRoutes extends RouteBuilder implements DisposableBean {
     public void configure() {
         // One route per path form and verb, as ApiRoutes's REST verbs lead to them ("api-wechat-proxy-get" …).
         for (String via : new String[] {"api-", "api-account-"}) {
-            for (String verb : new String[] {"get", "post", "put", "delete", "patch"}) {
+            for (String verb : new String[] {"get", "post", "put", "delete", "patch", "head"}) {
                 // No error handler of its own: a refusal goes back to the REST route, whose onException answers
                 // it as the rest of the API answers bad input.
                 from("direct:" + via + "wechat-proxy-" + verb).routeId(via + "wechat-proxy-" + verb)

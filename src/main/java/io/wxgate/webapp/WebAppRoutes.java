@@ -152,7 +152,7 @@ public class WebAppRoutes extends RouteBuilder {
             request = null;
         }
         if (request == null || !request.isObject()) {
-            throw new ApiRejection(400, "the body must be a JSON object with the page's url", null);
+            throw new ApiRejection(400, "the body must be a JSON object with the page's url", "body");
         }
         JsonNode url = request.get("url");
         if (url == null || url.isNull()) {

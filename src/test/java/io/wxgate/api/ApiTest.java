@@ -57,6 +57,10 @@ class ApiTest extends GatewayTest {
 
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(ApiClient.json(answer).get("error").asText()).contains("JSON");
+        assertThat(ApiClient.json(answer).path("field").asText()).as("the field at fault: the body").isEqualTo("body");
+        HttpResponse<String> notAnObject = api.post("/api/v1/template-messages", "[1]");
+        assertThat(notAnObject.statusCode()).isEqualTo(400);
+        assertThat(ApiClient.json(notAnObject).path("field").asText()).isEqualTo("body");
     }
 
     @ParameterizedTest

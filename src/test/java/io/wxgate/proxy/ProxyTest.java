@@ -162,6 +162,23 @@ class ProxyTest extends GatewayTest {
     }
 
     @Test
+    void aHeadReachesWeChatWithItsMethodAndTokenAndAnswersWeChatsStatusAndTypeWithoutABody() throws Exception {
+        int before = SIMULATOR.calls(MediaApis.USER_INFO).size();
+
+        HttpResponse<String> answer = http.send(authorized(PROXY + "/cgi-bin/user/info?openid=o-alice")
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(answer.body()).isEmpty();
+        List<Call> calls = SIMULATOR.calls(MediaApis.USER_INFO);
+        assertThat(calls).as("reaches WeChat once").hasSize(before + 1);
+        assertThat(calls.get(before).method()).isEqualTo("HEAD");
+        assertThat(calls.get(before).query()).containsEntry("openid", "o-alice")
+                .containsEntry("access_token", SIMULATOR.currentToken(APP_ID));
+    }
+
+    @Test
     void onlyContentTypeAndAcceptOfTheCallersHeadersReachWeChat() throws Exception {
         HttpResponse<String> answer = http.send(authorized(PROXY + "/cgi-bin/qrcode/create")
                 .header("Content-Type", "application/json").header("Accept", "application/json")
