@@ -297,11 +297,12 @@ public class ApiRoutes extends RouteBuilder {
     }
 
     private void accept(Exchange e, SendApi api) {
+        // Whether the key may act on the account comes first: a key refused (403) learns nothing of its request.
+        Account account = actingAccount(e);
         String contentType = e.getIn().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
         if (!contentType.startsWith("application/json")) {
             throw new ApiRejection(415, "Content-Type must be application/json", null);
         }
-        Account account = actingAccount(e);
         ObjectNode request = SendRequests.parse(api, e.getIn().getBody(String.class));
         String id = intake.accept(api, account.appId(), request);
         e.setVariable("sendId", id);

@@ -211,6 +211,8 @@ class AccountApiTest extends GatewayTest {
 
         assertThat(second.post("/api/v1/template-messages", template("o-1")).statusCode()).isEqualTo(403);
         assertThat(second.post("/api/v1/custom-messages", "{}").statusCode()).isEqualTo(403);
+        assertThat(second.post("/api/v1/template-messages", "touser=o-1", "application/x-www-form-urlencoded")
+                .statusCode()).as("refused for the account before its request is looked at").isEqualTo(403);
         assertThat(second.get("/api/v1/access-token").statusCode()).isEqualTo(403);
         assertThat(second.post(DEFAULT + "/template-messages", template("o-1")).statusCode()).isEqualTo(403);
         assertThat(second.get(DEFAULT + "/access-token").statusCode()).isEqualTo(403);
