@@ -221,6 +221,31 @@ class AccountCallbacksTest {
         assertThat(Files.readString(log)).doesNotContain("second-secret", SECOND_KEY, SECOND_OLD_KEY, "s3,");
     }
 
+    @Test
+    void withoutGatewayApiKeyTheApiIsOffForAnAccountsOwnKeyToo() throws Exception {
+        CallbackDriver third = driver("/wechat/callback/" + THIRD_APP, THIRD_TOKEN, null);
+        String key = "third-account-own-api-key";
+        var http = java.net.http.HttpClient.newHttpClient();
+        try {
+            Files.writeString(accountsFile, SECOND_ENTRY + "- {app-id: " + THIRD_APP + ", app-secret: s3, token: "
+                    + THIRD_TOKEN + ", api-key: " + key + "}\n");
+            // The file is in force once the third account answers its callbacks.
+            await().atMost(Duration.ofSeconds(10)).until(() -> "in".equals(third.get(third.echoQuery("in")).body()));
+
+            for (String path : List.of("/api/v1/accounts/" + THIRD_APP + "/access-token", "/api/v1/access-token",
+                    "/api/v1/accounts/" + THIRD_APP + "/sends")) {
+                HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(path + " with GATEWAY_API_KEY unset: " + answer.body())
+                        .isEqualTo(401);
+            }
+        } finally {
+            Files.writeString(accountsFile, SECOND_ENTRY);
+            await().atMost(Duration.ofSeconds(10)).until(() -> third.get(third.echoQuery("gone")).statusCode() == 404);
+        }
+    }
+
     private static boolean opens(CallbackDriver driver, HttpResponse<String> answer) {
         try {
             driver.openReply(answer);
