@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,7 +227,7 @@ class AccountCallbacksTest {
     void withoutGatewayApiKeyTheApiIsOffForAnAccountsOwnKeyToo() throws Exception {
         CallbackDriver third = driver("/wechat/callback/" + THIRD_APP, THIRD_TOKEN, null);
         String key = "third-account-own-api-key";
-        var http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         try {
             Files.writeString(accountsFile, SECOND_ENTRY + "- {app-id: " + THIRD_APP + ", app-secret: s3, token: "
                     + THIRD_TOKEN + ", api-key: " + key + "}\n");
@@ -234,7 +236,7 @@ class AccountCallbacksTest {
 
             for (String path : List.of("/api/v1/accounts/" + THIRD_APP + "/access-token", "/api/v1/access-token",
                     "/api/v1/accounts/" + THIRD_APP + "/sends")) {
-                HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + key).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(path + " with GATEWAY_API_KEY unset: " + answer.body())
