@@ -241,9 +241,9 @@ public class ApiRoutes extends RouteBuilder {
     /**
      * Who calls, and which account the path acts on. GATEWAY_API_KEY is compared in constant time, accounts' keys by
      * their digest (Accounts.Snapshot), so the answer's timing tells nothing about a key. An unset GATEWAY_API_KEY
-     * turns the API off: 401 to everyone, accounts' own keys included (SPEC §1). The accounts' keys are those in force now: a key removed from the accounts
-     * file stops working with the reload. The account comes from the request's own path (camel-http drops Camel*
-     * request headers), never from a header a client could add.
+     * turns the API off: 401 to everyone, accounts' own keys included (SPEC §1). The accounts' keys are those in
+     * force now: a key removed from the accounts file stops working with the reload. The account comes from the
+     * request's own path (camel-http drops Camel* request headers), never from a header a client could add.
      */
     private void authorize(Exchange e) {
         String header = e.getIn().getHeader("Authorization", String.class);
@@ -251,8 +251,10 @@ public class ApiRoutes extends RouteBuilder {
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         Accounts.Snapshot now = accounts.snapshot();
         boolean global = apiKey.length > 0 && MessageDigest.isEqual(apiKey, presented);
-        Account caller = global ? null : now.forApiKey(new String(presented, StandardCharsets.UTF_8)).orElse(null);
-        if (apiKey.length == 0 || presented.length == 0 || !global && caller == null) {
+        // With the API off (no GATEWAY_API_KEY) no account's key is looked up either.
+        Account caller = global || apiKey.length == 0 ? null
+                : now.forApiKey(new String(presented, StandardCharsets.UTF_8)).orElse(null);
+        if (presented.length == 0 || !global && caller == null) {
             throw new ApiRejection(401, "missing or wrong bearer key", null);
         }
         if (caller != null) {
