@@ -44,7 +44,7 @@ export WECHAT_TOKEN=${WECHAT_TOKEN:-benchtoken}
 export WECHAT_ENCODING_AES_KEY=${WECHAT_ENCODING_AES_KEY:-benchEncodingAesKey0123456789abcdefghijklmA}
 echo "[peers] training the class-data-sharing archive (one start that stops once started)"
 (cd "$OUT/gw" && rm -rf data && HTTP_PORT=0 java -XX:ArchiveClassesAtExit="$OUT/app/wxgate.jsa" \
-  -Dspring.context.exit=onRefresh -jar "$JAR" > "$OUT/cds-training.log" 2>&1 && rm -rf data)
+  -jar "$JAR" --gateway.exit-once-started=true > "$OUT/cds-training.log" 2>&1 && rm -rf data)
 [ -f "$OUT/app/wxgate.jsa" ] || { echo "peers: no CDS archive; see $OUT/cds-training.log" >&2; exit 1; }
 
 STAMP=$(date -u +%Y-%m-%d-%H%M%S)

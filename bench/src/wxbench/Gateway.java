@@ -58,16 +58,17 @@ final class Gateway {
     }
 
     /**
-     * README's production start-up recipe, step 2: one start that stops once the context is refreshed and
-     * writes the classes it loaded to a CDS archive, which later starts map instead of loading and verifying.
+     * README's production start-up recipe, step 2: one start that stops once it has started (routes running, ports
+     * open) and writes the classes it loaded to a CDS archive, which later starts map instead of loading and verifying.
      */
     static void trainCds(Path root, Path jar, Path archive, Map<String, String> settings, Path log) {
         Path data = null;
         try {
             data = Files.createTempDirectory("wxbench-cds-");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh",
-                    "-jar", jar.toString(), "--gateway.http-port=" + freePort(), "--gateway.data-dir=" + data));
+                    .toString(), "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(),
+                    "--gateway.exit-once-started=true", "--gateway.http-port=" + freePort(),
+                    "--gateway.data-dir=" + data));
             settings.forEach((k, v) -> command.add("--" + k + "=" + v));
             Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();

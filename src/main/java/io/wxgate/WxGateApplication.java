@@ -3,15 +3,20 @@ package io.wxgate;
 import io.wxgate.check.RouteCheck;
 import io.wxgate.connectors.ExtensionFolder;
 import io.wxgate.ops.GracefulStop;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** Boot's DataSource auto-configuration is replaced by connectors.DataSourceConfiguration (a pool only when set). */
 @SpringBootApplication(exclude = DataSourceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class WxGateApplication {
+
+    /** Set: the gateway ends (status 0) as soon as it has started, for a class-data-sharing training start. */
+    static final String EXIT_ONCE_STARTED = "gateway.exit-once-started";
 
     public static void main(String[] args) {
         ExtensionFolder lib;
@@ -34,6 +39,13 @@ public class WxGateApplication {
         SpringApplication application = new SpringApplication(WxGateApplication.class);
         application.addListeners(lib.startUpLog());
         GracefulStop.beforeRun(application);
-        GracefulStop.install(application.run(args));
+        ConfigurableApplicationContext context = application.run(args);
+        if (context.getEnvironment().getProperty(EXIT_ONCE_STARTED, Boolean.class, false)) {
+            // README "Going to production", Launch: the class-data-sharing archive's training start. Started means
+            // every bean made, Camel's routes running and both ports open, so the archive holds all of that.
+            LoggerFactory.getLogger(WxGateApplication.class).info("Started; ending now ({}=true)", EXIT_ONCE_STARTED);
+            System.exit(SpringApplication.exit(context));
+        }
+        GracefulStop.install(context);
     }
 }
