@@ -9,7 +9,7 @@
 # the keyword reply: every message is forwarded to the durable queue before its answer, as shipped.
 # PEERS names the harness (default ../shared/peers); it is copied to bench/target/peers/harness and built there
 # (needs wrk). Any other env var of the harness (RUNS, WARMUP, DURATION, CONNS, SCENARIOS, ...) passes through;
-# GATEWAY_JAVA_OPTS adds gateway JVM options; TARGETS="gateway" (default "limit wxjava gateway") runs fewer targets,
+# GATEWAY_JAVA_OPTS adds gateway JVM options; GATEWAY_ROUTES (space-separated files) adds routes to the gateway's; TARGETS="gateway" (default "limit wxjava gateway") runs fewer targets,
 # for a quick try (the report then has no ratios). Report: bench/results/<date>-peers.md (ratios to the limit and to
 # WxJava, from the same run), raw TSV and log beside the harness.
 set -euo pipefail
@@ -31,6 +31,7 @@ for f in routes/*.camel.yaml; do
   [ "$(basename "$f")" = keyword-reply.camel.yaml ] || cp "$f" "$OUT/gw/routes/"
 done
 cp bench/peers/echo-reply.camel.yaml "$OUT/gw/routes/"
+for f in ${GATEWAY_ROUTES:-}; do cp "$f" "$OUT/gw/routes/"; done
 
 echo "[peers] copying and building the harness from $PEERS"
 mkdir -p "$OUT/harness"
