@@ -9,9 +9,10 @@
 # the keyword reply: every message is forwarded to the durable queue before its answer, as shipped.
 # PEERS names the harness (default ../shared/peers); it is copied to bench/target/peers/harness and built there
 # (needs wrk). Any other env var of the harness (RUNS, WARMUP, DURATION, CONNS, SCENARIOS, ...) passes through;
-# GATEWAY_JAVA_OPTS adds gateway JVM options; GATEWAY_ROUTES (space-separated files) adds routes to the gateway's; TARGETS="gateway" (default "limit wxjava gateway") runs fewer targets,
-# for a quick try (the report then has no ratios). Report: bench/results/<date>-peers.md (ratios to the limit and to
-# WxJava, from the same run), raw TSV and log beside the harness.
+# GATEWAY_JAVA_OPTS adds gateway JVM options; GATEWAY_ROUTES (space-separated files) adds routes to the gateway's;
+# TARGETS="gateway" (default "limit wxjava gateway") runs fewer targets, for a quick try (the report then has no
+# ratios). Report: bench/results/<date>-peers.md (ratios to the limit and to WxJava, from the same run), raw TSV and
+# log beside the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
