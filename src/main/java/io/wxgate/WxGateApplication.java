@@ -1,6 +1,7 @@
 package io.wxgate;
 
 import io.wxgate.check.RouteCheck;
+import io.wxgate.config.GatewayProperties;
 import io.wxgate.connectors.ExtensionFolder;
 import io.wxgate.ops.GracefulStop;
 import org.slf4j.LoggerFactory;
@@ -14,9 +15,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 @SpringBootApplication(exclude = DataSourceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class WxGateApplication {
-
-    /** Set: the gateway ends (status 0) as soon as it has started, for a class-data-sharing training start. */
-    static final String EXIT_ONCE_STARTED = "gateway.exit-once-started";
 
     public static void main(String[] args) {
         ExtensionFolder lib;
@@ -40,10 +38,11 @@ public class WxGateApplication {
         application.addListeners(lib.startUpLog());
         GracefulStop.beforeRun(application);
         ConfigurableApplicationContext context = application.run(args);
-        if (context.getEnvironment().getProperty(EXIT_ONCE_STARTED, Boolean.class, false)) {
+        if (context.getBean(GatewayProperties.class).exitOnceStarted()) {
             // README "Going to production", Launch: the class-data-sharing archive's training start. Started means
             // every bean made, Camel's routes running and both ports open, so the archive holds all of that.
-            LoggerFactory.getLogger(WxGateApplication.class).info("Started; ending now ({}=true)", EXIT_ONCE_STARTED);
+            LoggerFactory.getLogger(WxGateApplication.class)
+                    .info("Started; ending now (gateway.exit-once-started=true)");
             System.exit(SpringApplication.exit(context));
         }
         GracefulStop.install(context);

@@ -23,7 +23,7 @@ class TrainingStartTest {
     void exitOnceStartedEndsWithStatusZeroAfterTheWholeStart(@TempDir Path data) throws Exception {
         int port = GatewayProcess.freePort();
         List<String> command = GatewayProcess.javaCommand();
-        command.addAll(List.of("--" + WxGateApplication.EXIT_ONCE_STARTED + "=true", "--gateway.http-port=" + port,
+        command.addAll(List.of("--gateway.exit-once-started=true", "--gateway.http-port=" + port,
                 "--server.port=0", "--gateway.data-dir=" + data));
         Path log = data.resolve("training.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -7,10 +7,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The gateway's own settings, bound from {@code gateway.*} (SPEC §1).
  *
- * @param shutdown how a stop (SIGTERM) drains the HTTP port
+ * @param shutdown        how a stop (SIGTERM) drains the HTTP port
+ * @param exitOnceStarted the gateway ends (status 0) as soon as it has started: the class-data-sharing training start
+ *                        (README "Going to production", Launch)
  */
 @ConfigurationProperties("gateway")
-public record GatewayProperties(String httpHost, int httpPort, String dataDir, String apiKey, Shutdown shutdown) {
+public record GatewayProperties(String httpHost, int httpPort, String dataDir, String apiKey, Shutdown shutdown,
+        boolean exitOnceStarted) {
 
     /**
      * @param grace how long after a stop begins, with readiness already down, new connections are still accepted (and
