@@ -2,14 +2,25 @@ package io.wxgate.callback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.wxgate.crypto.WeChatCipher;
+import io.wxgate.http.UnreadBody;
 import io.wxgate.testkit.CallbackDriver;
 import io.wxgate.testkit.CallbackDriver.Delivery;
 import io.wxgate.testkit.CallbackDriver.Mode;
@@ -113,6 +124,39 @@ class CallbackRefusalTest extends GatewayTest {
         for (int i = 0; i < 30; i++) {
             assertThat(driver.send(d).statusCode()).isEqualTo(413);
         }
+    }
+
+    @Test
+    void aHugeDeclaredBodyIsAnswered413AndReadNoFurtherThanTheDropBound() throws Exception {
+        // A client declaring 1 GiB and sending it flat out: the answer reaches it, and the gateway closes the
+        // connection once it has dropped UnreadBody.MAX_BYTES, so the client's writes fail well before 1 GiB.
+        String query = driver.delivery(Mode.PLAIN, Samples.text("o-a", "hi", Samples.newMsgId())).query().entrySet()
+                .stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        long written = 0;
+        try (Socket socket = new Socket("127.0.0.1", PORT)) {
+            socket.setSoTimeout(30_000);
+            Future<String> answer = reader.submit(() -> new String(socket.getInputStream().readNBytes(12),
+                    StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /wechat/callback?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+                    + "Content-Length: " + (1L << 30) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                while (written < (1L << 30)) {
+                    out.write(chunk);
+                    written += chunk.length;
+                }
+            } catch (IOException closedByTheGateway) {
+                // expected: the gateway stopped reading and closed
+            }
+            assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo("HTTP/1.1 413");
+        } finally {
+            reader.shutdownNow();
+        }
+        // What the gateway dropped, plus what the two sockets' buffers held when it closed (a few MiB on loopback).
+        assertThat(written).isGreaterThanOrEqualTo(UnreadBody.MAX_BYTES).isLessThan(UnreadBody.MAX_BYTES + (64L << 20));
     }
 
     @Test

@@ -233,10 +233,15 @@ class ProxyTest extends GatewayTest {
 
     @Test
     void anUploadOver10MiBIs413AsTheApiAnswersBadInput() throws Exception {
-        HttpResponse<String> answer = upload(PROXY + "/cgi-bin/media/upload?type=video", new byte[10 * 1024 * 1024]);
+        // Repeated: the refusal is written before the body is read, and a close with unread bytes resets the
+        // connection; 11 of 300 such answers were lost when only the body's first MiB was dropped (UnreadBody).
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> answer = upload(PROXY + "/cgi-bin/media/upload?type=video",
+                    new byte[10 * 1024 * 1024]);
 
-        assertThat(answer.statusCode()).isEqualTo(413);
-        assertThat(ApiClient.json(answer).get("error").asText()).contains("larger than");
+            assertThat(answer.statusCode()).as("upload " + i).isEqualTo(413);
+            assertThat(ApiClient.json(answer).get("error").asText()).contains("larger than");
+        }
         assertThat(SIMULATOR.calls()).isEmpty();
         assertThat(api.post("/api/v1/template-messages", "{\"touser\":\"" + "x".repeat(70 * 1024) + "\"}")
                 .statusCode()).as("the rest of the API keeps its own limit").isEqualTo(413);
