@@ -18,14 +18,39 @@ import org.apache.camel.http.base.HttpHelper;
  */
 final class ApiHttpBinding extends JettyRestHttpBinding {
 
+    static final String AUTHORIZATION = "Authorization";
+    /** Set, to Jetty's reason, when the query string could not be read. */
+    static final String BAD_QUERY = "wxgateBadQuery";
+
     @SuppressWarnings("deprecation")
     ApiHttpBinding() {
         // The endpoint's settings the other constructor copies are the binding's defaults on every API endpoint.
         super();
+        // No API path takes a form: a form-encoded body stays the body (a JSON body sent with curl -d is labelled
+        // so, and its parse as key=value pairs failed with an HTML 500 before the key was checked). It is then
+        // refused 415 like any body that is not JSON, or passed on by the proxy byte for byte.
+        setMapHttpMessageFormUrlEncodedBody(false);
     }
 
     @Override
     protected void populateRequestParameters(HttpServletRequest request, Message message) {
+        try {
+            populateParameters(request, message);
+        } catch (RuntimeException e) {
+            // Jetty's query parse: a bad %-escape. Answered 400 by the route (ApiRoutes), before anything else.
+            message.getExchange().setProperty(BAD_QUERY, e.getMessage());
+        }
+        // Query parameters are headers too, and the bearer key is read from a header: only the request's own
+        // Authorization header may stand there (a key in the query string would also be passed on to WeChat).
+        String authorization = request.getHeader(AUTHORIZATION);
+        if (authorization == null) {
+            message.removeHeader(AUTHORIZATION);
+        } else {
+            message.setHeader(AUTHORIZATION, authorization);
+        }
+    }
+
+    private void populateParameters(HttpServletRequest request, Message message) {
         String contentType = request.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
             super.populateRequestParameters(request, message);

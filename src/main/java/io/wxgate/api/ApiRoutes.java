@@ -246,7 +246,7 @@ public class ApiRoutes extends RouteBuilder {
      * request's own path (camel-http drops Camel* request headers), never from a header a client could add.
      */
     private void authorize(Exchange e) {
-        String header = e.getIn().getHeader("Authorization", String.class);
+        String header = e.getIn().getHeader(ApiHttpBinding.AUTHORIZATION, String.class);
         byte[] presented = header != null && header.startsWith("Bearer ")
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         Accounts.Snapshot now = accounts.snapshot();
@@ -259,6 +259,9 @@ public class ApiRoutes extends RouteBuilder {
         }
         if (caller != null) {
             e.setVariable(CALLER, caller.appId());
+        }
+        if (e.getProperty(ApiHttpBinding.BAD_QUERY) != null) {
+            throw new ApiRejection(400, "the query string could not be read (a bad %-escape?)", null);
         }
         Matcher path = ACCOUNT_PATH.matcher(e.getIn().getHeader(Exchange.HTTP_URI, "", String.class));
         if (path.matches()) {

@@ -11,8 +11,10 @@ import io.wxgate.ops.LogContextPolicy;
 import io.wxgate.send.DeliveryReports;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.dataformat.JsonLibrary;
+import org.apache.camel.processor.SendProcessor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -82,7 +84,7 @@ public class InboundRoutes extends RouteBuilder {
                     .filter(e -> "TEMPLATESENDJOBFINISH".equals(e.getIn().getBody(WeChatMessage.class).getEvent()))
                         .bean(DeliveryReports.class, "report")
                     .endDoTry()
-                    .to("{{wechat.inbound.endpoint}}")
+                    .process(integratorsRoutes())
                 .doCatch(Exception.class)
                     .removeHeaders("*")
                     .setBody(variable(ORIGINAL))
@@ -119,6 +121,24 @@ public class InboundRoutes extends RouteBuilder {
 
         from(LATE_REPLY).routeId("wechat-late-reply")
                 .to("{{wechat.inbound.late-reply-uri}}");
+    }
+
+    /**
+     * {@code to: {{wechat.inbound.endpoint}}}, except that a {@code stop} in the integrators' routes ends their
+     * routes only: Camel's stop skips the rest of every route the exchange is in, this one's doFinally too, and
+     * WeChat then got the message's JSON as its answer instead of the reply the route had set, or success.
+     */
+    private Processor integratorsRoutes() {
+        SendProcessor send = new SendProcessor(getCamelContext().getEndpoint("{{wechat.inbound.endpoint}}"));
+        try {
+            getCamelContext().addService(send, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the call of " + send.getDestination(), e);
+        }
+        return exchange -> {
+            send.process(exchange);
+            exchange.setRouteStop(false);
+        };
     }
 
     private void describe(Exchange exchange) {

@@ -3,6 +3,9 @@ package io.wxgate.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +52,50 @@ class ApiTest extends GatewayTest {
         assertThat(api.withKey("wrong").post("/api/v1/template-messages", template("o-1")).statusCode()).isEqualTo(401);
         assertThat(api.withKey("wrong").get("/api/v1/access-token").statusCode()).isEqualTo(401);
         assertThat(SIMULATOR.calls()).isEmpty();
+    }
+
+    @Test
+    void theKeyCountsOnlyInTheAuthorizationHeaderNotInTheQueryOrAForm() {
+        String key = URLEncoder.encode("Bearer " + API_KEY, StandardCharsets.UTF_8);
+        ApiClient keyless = api.withKey(null);
+
+        assertThat(keyless.get("/api/v1/access-token?Authorization=" + key).statusCode()).isEqualTo(401);
+        assertThat(keyless.get("/api/v1/access-token?authorization=" + key).statusCode()).isEqualTo(401);
+        assertThat(keyless.post("/api/v1/template-messages", "Authorization=" + key,
+                "application/x-www-form-urlencoded").statusCode()).isEqualTo(401);
+        assertThat(api.get("/api/v1/access-token?Authorization=x").statusCode())
+                .as("a query parameter does not hide the header either").isEqualTo(200);
+        assertThat(SIMULATOR.calls(TEMPLATE)).isEmpty();
+    }
+
+    @Test
+    void aJsonBodyLabelledAsAFormIs415AndABadQueryIs400NeverAnHtml500() throws IOException {
+        String user = Samples.user();
+        // What curl -d sends: the JSON labelled as a form. It used to be parsed as key=value pairs: an HTML 500.
+        HttpResponse<String> keyless = api.withKey(null).post("/api/v1/template-messages", template(user),
+                "application/x-www-form-urlencoded");
+        HttpResponse<String> form = api.post("/api/v1/template-messages", template(user),
+                "application/x-www-form-urlencoded");
+        String badQuery = rawGet("/api/v1/template-messages/x?%zz", API_KEY);
+
+        assertThat(keyless.statusCode()).isEqualTo(401);
+        assertThat(ApiClient.json(keyless).has("error")).isTrue();
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(ApiClient.json(form).get("error").asText()).contains("application/json");
+        assertThat(badQuery).startsWith("HTTP/1.1 400 ").contains("application/json").contains("query string");
+        assertThat(rawGet("/api/v1/template-messages/x?%zz", null)).startsWith("HTTP/1.1 401 ");
+        assertThat(SIMULATOR.calls(TEMPLATE)).noneMatch(c -> c.body().contains(user));
+    }
+
+    /** The whole answer to a GET sent as written (java.net.URI refuses a bad %-escape, a client may not). */
+    private static String rawGet(String pathAndQuery, String key) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", PORT)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
