@@ -21,7 +21,7 @@ public final class ApiRejection extends RuntimeException {
     }
 
     /** A refusal that passes on WeChat's own errcode and errmsg, e.g. for a web-authorization code it refused. */
-    public static ApiRejection withWeChatAnswer(int status, String message, String field, int errcode,
+    public static ApiRejection withWeChatAnswer(int status, String message, String field, Integer errcode,
             String errmsg) {
         return new ApiRejection(status, message, field, errcode, errmsg);
     }

@@ -108,14 +108,14 @@ public class ApiRoutes extends RouteBuilder {
             if (r.field() != null) {
                 body.put("field", r.field());
             }
-            if (r.errcode() != null) {
+            if (r.errcode() != null || r.errmsg() != null) {
                 body.put("errcode", r.errcode()).put("errmsg", r.errmsg());
             }
             ApiAnswer.json(e, r.status(), body);
         });
         onException(WeChatApiException.class).handled(true).process(e -> {
             WeChatApiException w = e.getProperty(Exchange.EXCEPTION_CAUGHT, WeChatApiException.class);
-            refusedByWeChat(e, w.getErrcode(), w.getErrmsg());
+            refusedByWeChat(e, w.errcodeGiven(), w.getErrmsg());
         });
         // Another instance's token fetch outlasting the wait: answered as WeChat's own busy answer would be.
         onException(TokenUnavailableException.class).handled(true).process(e -> refusedByWeChat(e,
@@ -233,7 +233,7 @@ public class ApiRoutes extends RouteBuilder {
                 });
     }
 
-    private static void refusedByWeChat(Exchange e, int errcode, String errmsg) {
+    private static void refusedByWeChat(Exchange e, Integer errcode, String errmsg) {
         ApiAnswer.json(e, 502, JSON.createObjectNode().put("error", "WeChat refused the call")
                 .put("errcode", errcode).put("errmsg", errmsg));
     }

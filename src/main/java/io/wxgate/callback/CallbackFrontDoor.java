@@ -143,8 +143,7 @@ public final class CallbackFrontDoor extends Handler.Wrapper {
         }
         CallbackRequest read;
         try {
-            read = CallbackRequest.read(account, method, request.getHttpURI().getQuery(),
-                    request.getHeaders().get(HttpHeader.CONTENT_TYPE), request.getLength(),
+            read = CallbackRequest.read(account, method, request.getHttpURI().getQuery(), request.getLength(),
                     Content.Source.asInputStream(request), maxBodyBytes, arrival);
         } catch (CallbackRejectedException e) {
             refuse(request, response, callback, e.status(), e.getMessage(), account.appId(), arrival);

@@ -112,15 +112,17 @@ public final class CallbackVerifier {
         try {
             return new Opened(ciphers.current().decrypt(encrypted), ciphers.current());
         } catch (WeChatCryptoException e) {
+            boolean anotherAppId = e.reason() == WeChatCryptoException.Reason.APPID_MISMATCH;
             if (ciphers.previous() != null) {
                 // A key change rolling out (SPEC §7): WeChat may still seal with the key being replaced.
                 try {
                     return new Opened(ciphers.previous().decrypt(encrypted), ciphers.previous());
-                } catch (WeChatCryptoException ignored) {
-                    // Neither key opens it: what the current key found is the reason given.
+                } catch (WeChatCryptoException previous) {
+                    // Neither key opens it. Either key finding another AppId is the answer: the key opened it.
+                    anotherAppId |= previous.reason() == WeChatCryptoException.Reason.APPID_MISMATCH;
                 }
             }
-            if (e.reason() == WeChatCryptoException.Reason.APPID_MISMATCH) {
+            if (anotherAppId) {
                 throw CallbackRejectedException.forbidden("message is for another AppId");
             }
             throw CallbackRejectedException.badRequest("Encrypt could not be decrypted");

@@ -102,9 +102,9 @@ public final class GatewayMetrics {
     }
 
     /** Every answer WeChat gave to a send call, by account, API and errcode (0 = accepted). */
-    public void wechatAnswer(String appId, String api, int errcode) {
+    public void wechatAnswer(String appId, String api, Integer errcode) {
         String app = appTag(appId);
-        String code = Integer.toString(errcode);
+        String code = errcode == null ? "none" : errcode.toString();
         counter("answer\n" + app + '\n' + api + '\n' + code,
                 x -> registry.counter("wxgate.wechat.answers", "app_id", app, "api", api, "errcode", code)).increment();
     }

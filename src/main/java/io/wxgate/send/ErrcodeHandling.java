@@ -93,6 +93,11 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
 
         errcodes.onException(WeChatApiException.class)
                 .maximumRedeliveries(0);
+
+        // A send that ends failed is logged once, as a WARN line with its errcode (QueueRoutes), and an operator
+        // alert once at ERROR (OperatorAlerts): not also by Camel's error handler, at ERROR with a stack trace, for
+        // every failed send. Failures no clause names (a bug) keep Camel's ERROR.
+        errcodes.getOnExceptions().forEach(clause -> clause.logExhausted(false));
     }
 
     /** Bounded exponential backoff, shared by every transient fault: one budget, wechat.send.backoff. */

@@ -148,7 +148,7 @@ public class QueueRoutes extends RouteBuilder {
             return;
         }
         metrics.deadLetter(e.getVariable(RECORD, SendRecord.class).appid(), "send");
-        Integer errcode = failure instanceof WeChatApiException w ? Integer.valueOf(w.getErrcode())
+        Integer errcode = failure instanceof WeChatApiException w ? w.errcodeGiven()
                 : failure instanceof TokenUnavailableException ? Integer.valueOf(TokenUnavailableException.ERRCODE)
                 : null;
         String errmsg = failure instanceof WeChatApiException w ? w.getErrmsg()

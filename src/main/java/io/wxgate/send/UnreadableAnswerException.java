@@ -8,6 +8,6 @@ package io.wxgate.send;
 public class UnreadableAnswerException extends WeChatApiException {
 
     public UnreadableAnswerException(String errmsg, String api) {
-        super(-1, errmsg, api);
+        super(errmsg, api);
     }
 }

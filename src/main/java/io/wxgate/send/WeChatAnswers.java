@@ -34,7 +34,7 @@ public final class WeChatAnswers {
         try {
             answer = parse(status, body, api);
         } catch (WeChatApiException e) {
-            metrics.wechatAnswer(appId, api, e.getErrcode());
+            metrics.wechatAnswer(appId, api, e.errcodeGiven());
             throw e;
         }
         int errcode = answer.path("errcode").asInt(0);
@@ -69,7 +69,7 @@ public final class WeChatAnswers {
         String token = answer.path("access_token").asText("");
         int expiresIn = answer.path("expires_in").asInt(0);
         if (token.isEmpty() || expiresIn <= 0) {
-            throw new WeChatBusyException(-1, "token answer without access_token/expires_in", api);
+            throw new WeChatBusyException("token answer without access_token/expires_in", api);
         }
         return new AccessToken(token, expiresIn, now);
     }
@@ -79,7 +79,7 @@ public final class WeChatAnswers {
             throw new UnreadableAnswerException("HTTP " + status, api);
         }
         if (status != 200) {
-            throw new PermanentSendException(-1, "HTTP " + status, api);
+            throw new PermanentSendException("HTTP " + status, api);
         }
         try {
             JsonNode node = Json.MAPPER.readTree(body == null ? "" : body);

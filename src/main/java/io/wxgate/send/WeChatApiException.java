@@ -7,7 +7,8 @@ package io.wxgate.send;
  */
 public class WeChatApiException extends RuntimeException {
 
-    private final int errcode;
+    /** Null when WeChat's answer gave none. */
+    private final Integer errcode;
     private final String errmsg;
 
     public WeChatApiException(int errcode, String errmsg, String api) {
@@ -16,7 +17,23 @@ public class WeChatApiException extends RuntimeException {
         this.errmsg = errmsg;
     }
 
+    /**
+     * A failure WeChat's answer gave no errcode for: an HTTP error status, an answer that is not JSON or lacks what
+     * it must hold, no answer at all. {@code failure} says which.
+     */
+    public WeChatApiException(String failure, String api) {
+        super("WeChat gave no errcode: " + failure + " on " + api, null, false, false);
+        this.errcode = null;
+        this.errmsg = failure;
+    }
+
+    /** WeChat's errcode, or -1 (WeChat's own "system busy") when its answer gave none: see {@link #errcodeGiven}. */
     public int getErrcode() {
+        return errcode == null ? -1 : errcode;
+    }
+
+    /** WeChat's errcode as its answer gave it; null when it gave none (an HTTP error, an unreadable answer). */
+    public Integer errcodeGiven() {
         return errcode;
     }
 

@@ -50,7 +50,7 @@ final class JsapiTicketFetcher implements TokenFetcher {
                 throw cause;
             }
             // A transport fault: whether WeChat answered is unknown, and asking again is harmless.
-            throw new WeChatBusyException(-1, "no answer from WeChat: " + e.getCause().getClass().getSimpleName(),
+            throw new WeChatBusyException("no answer: " + e.getCause().getClass().getSimpleName(),
                     WebAppRoutes.GETTICKET);
         }
     }

@@ -119,7 +119,7 @@ public class WebAppRoutes extends RouteBuilder {
                     String ticket = answer.path("ticket").asText("");
                     int expiresIn = answer.path("expires_in").asInt(0);
                     if (ticket.isEmpty() || expiresIn <= 0) {
-                        throw new WeChatApiException(-1, "getticket answer without ticket/expires_in", GETTICKET);
+                        throw new WeChatApiException("getticket answer without ticket/expires_in", GETTICKET);
                     }
                     e.getMessage().removeHeaders("*");
                     e.getMessage().setBody(new AccessToken(ticket, expiresIn, clock.instant()));
@@ -229,7 +229,7 @@ public class WebAppRoutes extends RouteBuilder {
             String spent = status >= 500 || refused.getErrcode() == -1
                     ? "; the code may have been used: send the user through authorization again" : "";
             throw ApiRejection.withWeChatAnswer(502, "WeChat refused the code exchange" + spent, null,
-                    refused.getErrcode(), refused.getErrmsg());
+                    refused.errcodeGiven(), refused.getErrmsg());
         }
         e.setVariable("oauthOpenid", grant.path("openid").asText(null));
         e.setVariable("oauthScope", grant.path("scope").asText(null));

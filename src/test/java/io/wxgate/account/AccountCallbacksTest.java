@@ -185,8 +185,13 @@ class AccountCallbacksTest {
                 new WeChatCipher(SECOND_KEY, DEFAULT_APP));
 
         HttpResponse<String> answer = forged.send(forged.delivery(Mode.SAFE, Samples.text("hello")));
+        // The same with the key being replaced, which the account still opens (SPEC §7).
+        CallbackDriver forgedWithOldKey = driver("/wechat/callback/" + SECOND_APP, SECOND_TOKEN,
+                new WeChatCipher(SECOND_OLD_KEY, DEFAULT_APP));
+        HttpResponse<String> old = forgedWithOldKey.send(forgedWithOldKey.delivery(Mode.SAFE, Samples.text("hello")));
 
         assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(old.statusCode()).as(old.body()).isEqualTo(403);
     }
 
     @Test

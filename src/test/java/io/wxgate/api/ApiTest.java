@@ -231,6 +231,22 @@ class ApiTest extends GatewayTest {
     }
 
     @Test
+    void aSendThatFailedOnAnHttpErrorHasNoErrcodeSinceWeChatGaveNone() {
+        String user = Samples.user();
+        SIMULATOR.userInteracted(user);
+        SIMULATOR.httpErrorNext("/cgi-bin/message/custom/send", 1, 502);
+
+        String id = ApiClient.json(api.post("/api/v1/custom-messages",
+                "{\"touser\":\"" + user + "\",\"msgtype\":\"text\",\"text\":{\"content\":\"hi\"}}")).get("id").asText();
+        JsonNode failed = awaitStatus("custom-messages", id, "failed");
+
+        // Not -1, which is WeChat's own "system busy": the status keeps null for what is not known (SPEC §5).
+        assertThat(failed.get("errcode").isNull()).as(failed.toString()).isTrue();
+        assertThat(failed.get("errmsg").asText()).isEqualTo("HTTP 502");
+        assertThat(failed.get("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aMessageOnTheJmsQueueIsSent() {
         String user = Samples.user();
 

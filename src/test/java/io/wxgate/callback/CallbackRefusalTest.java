@@ -203,15 +203,25 @@ class CallbackRefusalTest extends GatewayTest {
     }
 
     @Test
-    void aFormEncodedPostIsRefusedAsTheWrongMediaType() {
+    void xmlLabelledAsAFormIsVerifiedAndAnsweredAndAFormIsNotXml() {
+        // What curl -d sends: the XML labelled as a form. Only the body decides; SPEC §2 answers a valid POST 200.
         String msgId = Samples.newMsgId();
         Delivery d = driver.delivery(Mode.PLAIN, Samples.text("o-form", "echo", msgId));
 
-        HttpResponse<String> answer = driver.send(d, "application/x-www-form-urlencoded");
+        HttpResponse<String> labelled = driver.send(d, "application/x-www-form-urlencoded");
+        HttpResponse<String> forged = driver.send(d.withQuery("signature", "0".repeat(40)),
+                "application/x-www-form-urlencoded");
+        HttpResponse<String> form = driver.send(driver.delivery(Mode.PLAIN, "MsgType=text&Content=hi"),
+                "application/x-www-form-urlencoded");
+        HttpResponse<String> multipart = driver.send(driver.delivery(Mode.PLAIN,
+                "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n<xml/>\r\n--b--\r\n"),
+                "multipart/form-data; boundary=b");
 
-        assertThat(answer.statusCode()).isEqualTo(415);
-        assertThat(answer.body()).contains("Content-Type");
-        assertThat(recorder.timesProcessed(msgId)).isZero();
+        assertThat(labelled.statusCode()).isEqualTo(200);
+        assertThat(recorder.timesProcessed(msgId)).isEqualTo(1);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(multipart.statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -141,6 +141,8 @@ class LogStoryTest extends GatewayTest {
         assertThat(events.with(LogContext.SEND_ID, id)).filteredOn(e -> e.getLevel() == Level.WARN)
                 .extracting(ILoggingEvent::getFormattedMessage)
                 .singleElement().asString().startsWith("Failed after 1 attempt(s): errcode 40003, invalid openid");
+        assertThat(events.with(LogContext.SEND_ID, id)).as("Camel's error handler logs no ERROR of its own for it")
+                .noneMatch(e -> e.getLevel() == Level.ERROR);
     }
 
     @Test
