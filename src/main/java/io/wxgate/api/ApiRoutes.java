@@ -53,9 +53,13 @@ public class ApiRoutes extends RouteBuilder {
 
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_BODY = 64 * 1024;
-    /** Media uploads through the proxy (wechat-protocol.md §15: the largest temporary media, video, is 10 MB). */
-    public static final int MAX_PROXY_BODY = 10 * 1024 * 1024;
-    private static final String BODY_LIMIT = "apiBodyLimit";
+    /**
+     * Media uploads through the proxy: a file of up to 10 MiB (SPEC §8; wechat-protocol.md §15: the largest temporary
+     * media, video, is 10 MB) with its multipart framing (part headers, boundaries), for which 64 KiB are left.
+     */
+    public static final int MAX_PROXY_BODY = 10 * 1024 * 1024 + 64 * 1024;
+    private static final String FRONT_DOOR = "apiFrontDoor";
+    static final String UNAUTHORIZED = "missing or wrong bearer key";
     private static final String HTTP_BINDING = "apiHttpBinding";
     /** The paths of one account: {@code /api/v1/accounts/{appId}/…}. AppIds are [A-Za-z0-9_-] (AccountsFile). */
     private static final Pattern ACCOUNT_PATH = Pattern.compile("/api/v1/accounts/([^/]*)(?:/.*)?");
@@ -94,12 +98,13 @@ public class ApiRoutes extends RouteBuilder {
     public void configure() {
         restConfiguration().component("jetty").host("{{gateway.http-host}}").port("{{gateway.http-port}}")
                 .bindingMode(RestBindingMode.off)
-                // Every request meets BodyLimit before the servlet reads a byte (WeChat's callback path is answered
+                // Every request meets ApiFrontDoor before the servlet reads a byte (WeChat's callback path is answered
                 // by its front door, CallbackFrontDoor, ahead of it).
-                .endpointProperty("handlers", "#" + BODY_LIMIT)
+                .endpointProperty("handlers", "#" + FRONT_DOOR)
                 .endpointProperty("httpBinding", "#" + HTTP_BINDING)
                 .endpointProperty("enableMultipartFilter", "false");
-        getCamelContext().getRegistry().bind(BODY_LIMIT, new BodyLimit(MAX_BODY, MAX_PROXY_BODY));
+        getCamelContext().getRegistry().bind(FRONT_DOOR, new ApiFrontDoor(MAX_BODY, MAX_PROXY_BODY,
+                header -> callerOf(header, accounts.snapshot()) != null));
         getCamelContext().getRegistry().bind(HTTP_BINDING, new ApiHttpBinding());
 
         onException(ApiRejection.class).handled(true).process(e -> {
@@ -246,17 +251,12 @@ public class ApiRoutes extends RouteBuilder {
      * request's own path (camel-http drops Camel* request headers), never from a header a client could add.
      */
     private void authorize(Exchange e) {
-        String header = e.getIn().getHeader(ApiHttpBinding.AUTHORIZATION, String.class);
-        byte[] presented = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         Accounts.Snapshot now = accounts.snapshot();
-        boolean global = apiKey.length > 0 && MessageDigest.isEqual(apiKey, presented);
-        // With the API off (no GATEWAY_API_KEY) no account's key is looked up either.
-        Account caller = global || apiKey.length == 0 ? null
-                : now.forApiKey(new String(presented, StandardCharsets.UTF_8)).orElse(null);
-        if (presented.length == 0 || !global && caller == null) {
-            throw new ApiRejection(401, "missing or wrong bearer key", null);
+        Caller who = callerOf(e.getIn().getHeader(ApiHttpBinding.AUTHORIZATION, String.class), now);
+        if (who == null) {
+            throw new ApiRejection(401, UNAUTHORIZED, null);
         }
+        Account caller = who.account();
         if (caller != null) {
             e.setVariable(CALLER, caller.appId());
         }
@@ -274,6 +274,24 @@ public class ApiRoutes extends RouteBuilder {
         } else {
             e.setVariable(TARGET, now.defaultAccount());
         }
+    }
+
+    /** Whose key an Authorization header holds: {@code account} null for GATEWAY_API_KEY. */
+    private record Caller(Account account) {
+    }
+
+    /** Null when the header holds no key the API takes now. */
+    private Caller callerOf(String header, Accounts.Snapshot now) {
+        byte[] presented = header != null && header.startsWith("Bearer ")
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        // With the API off (no GATEWAY_API_KEY) no account's key is looked up either.
+        if (apiKey.length == 0 || presented.length == 0) {
+            return null;
+        }
+        if (MessageDigest.isEqual(apiKey, presented)) {
+            return new Caller(null);
+        }
+        return now.forApiKey(new String(presented, StandardCharsets.UTF_8)).map(Caller::new).orElse(null);
     }
 
     /**

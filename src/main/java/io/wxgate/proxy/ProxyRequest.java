@@ -10,8 +10,8 @@ import io.wxgate.api.ApiRejection;
 /**
  * A caller's request to the WeChat proxy, admitted (SPEC §8): a WeChat API path that cannot leave
  * {@code WECHAT_API_BASE_URL}, none of the endpoints that take the AppSecret or a user's web token, no access_token
- * of the caller's own. Only Content-Type and Accept travel on; the body is held whole (at most 10 MiB, BodyLimit), so
- * a call WeChat refused for a stale token can be repeated.
+ * of the caller's own. Only Content-Type and Accept travel on; the body is held whole (at most 10 MiB,
+ * ApiFrontDoor), so a call WeChat refused for a stale token can be repeated.
  *
  * @param method      the HTTP method, upper case
  * @param path        WeChat's path without the leading slash, e.g. {@code cgi-bin/user/info}

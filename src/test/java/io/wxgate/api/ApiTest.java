@@ -9,6 +9,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wxgate.testkit.ApiClient;
@@ -87,11 +88,33 @@ class ApiTest extends GatewayTest {
         assertThat(SIMULATOR.calls(TEMPLATE)).noneMatch(c -> c.body().contains(user));
     }
 
+    @Test
+    void withoutAKeyEveryRequestUnderApiIs401WhateverItsPathVerbOrSize() throws IOException {
+        for (String request : List.of("GET /api", "GET /api/", "GET /api/v1/nope", "GET /api/v2/x",
+                "DELETE /api/v1/template-messages/x", "OPTIONS /api/v1/access-token", "OPTIONS /api/v1/wechat/echo",
+                "PUT /api/v1/openapi.json")) {
+            String[] verbAndPath = request.split(" ");
+            String answer = raw(verbAndPath[0], verbAndPath[1], null);
+
+            assertThat(answer).as(request).startsWith("HTTP/1.1 401 ").contains("application/json")
+                    .contains("bearer key");
+        }
+        String huge = "{\"touser\":\"" + "x".repeat(70 * 1024) + "\"}";
+        assertThat(api.withKey(null).post("/api/v1/template-messages", huge).statusCode()).isEqualTo(401);
+        assertThat(api.withKey(null).postChunked("/api/v1/template-messages", new byte[10]).statusCode())
+                .isEqualTo(401);
+        assertThat(raw("GET", "/api/v1/nope", API_KEY)).as("with the key: not found").startsWith("HTTP/1.1 404 ");
+    }
+
     /** The whole answer to a GET sent as written (java.net.URI refuses a bad %-escape, a client may not). */
     private static String rawGet(String pathAndQuery, String key) throws IOException {
+        return raw("GET", pathAndQuery, key);
+    }
+
+    private static String raw(String method, String pathAndQuery, String key) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", PORT)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            socket.getOutputStream().write((method + " " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Connection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
