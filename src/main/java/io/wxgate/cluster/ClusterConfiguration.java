@@ -11,9 +11,11 @@ import io.wxgate.config.ClusterProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendProperties;
 import io.wxgate.config.WeChatProperties;
+import io.wxgate.ops.AlertStore;
 import io.wxgate.send.ThrottleBuckets;
 import io.wxgate.store.FirstReplyStore;
 import io.wxgate.store.NonceRegistry;
+import io.wxgate.store.RedisAlertStore;
 import io.wxgate.store.RedisFirstReplyStore;
 import io.wxgate.store.RedisIdempotentRepository;
 import io.wxgate.store.RedisKeys;
@@ -80,6 +82,12 @@ public class ClusterConfiguration {
     @Bean
     SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, SendProperties send, Clock clock) {
         return new RedisSendStore(redis, keys, send.recordRetention(), clock);
+    }
+
+    /** Every instance lists, shows in health and clears the same operator alerts. */
+    @Bean
+    AlertStore alertStore(StringRedisTemplate redis, ClusterProperties cluster) {
+        return new RedisAlertStore(redis, cluster.keyPrefix());
     }
 
     /** Every instance takes its send tokens from the same bucket per account and API (SPEC §6). */

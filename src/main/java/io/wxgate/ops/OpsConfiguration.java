@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.wxgate.account.Accounts;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +28,8 @@ public class OpsConfiguration {
     }
 
     @Bean
-    OperatorAlerts operatorAlerts(Clock clock) {
-        return new OperatorAlerts(clock);
+    OperatorAlerts operatorAlerts(ObjectProvider<AlertStore> clusterStore, Clock clock) {
+        return new OperatorAlerts(clusterStore.getIfAvailable(AlertStore.Local::new), clock);
     }
 
     @Bean("wechatAlerts")

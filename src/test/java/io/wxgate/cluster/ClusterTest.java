@@ -503,6 +503,43 @@ class ClusterTest {
     }
 
     @Test
+    @Order(4)
+    void anOperatorAlertRaisedThroughOneInstanceIsListedShownAndClearedThroughTheOther() throws Exception {
+        SIM.failNext(TEMPLATE, 1, 45009);
+        ApiClient viaA = new ApiClient(portA, API_KEY);
+        ApiClient viaB = new ApiClient(portB, API_KEY);
+        String id = ApiClient.json(viaA.post("/api/v1/template-messages", template(Samples.user()))).get("id").asText();
+        await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(
+                ApiClient.json(viaA.get("/api/v1/template-messages/" + id)).get("status").asText()));
+
+        JsonNode listedByB = ApiClient.json(viaB.get("/api/v1/alerts")).get("alerts");
+        String healthOfB = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort("b") + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        HttpResponse<String> clearedByB = viaB.delete("/api/v1/alerts/45009");
+
+        assertThat(listedByB).filteredOn(alert -> alert.get("errcode").asInt() == 45009).singleElement()
+                .satisfies(alert -> {
+            assertThat(alert.get("appid").asText()).isEqualTo(GatewayTest.APP_ID);
+            assertThat(alert.get("count").asLong()).isEqualTo(1);
+        });
+        assertThat(healthOfB).contains("\"ALERT\"").contains(GatewayTest.APP_ID + ":45009");
+        assertThat(clearedByB.statusCode()).isEqualTo(200);
+        assertThat(ApiClient.json(viaA.get("/api/v1/alerts")).get("alerts").findValuesAsText("errcode"))
+                .doesNotContain("45009");
+        assertThat(viaA.delete("/api/v1/alerts/45009").statusCode()).as("already cleared, by B").isEqualTo(404);
+        assertThat(storedKeys(KEY_PREFIX + GatewayTest.APP_ID + ":alert:*")).isEmpty();
+    }
+
+    /** The management port an instance took (GatewayProcess gives it a free one), as its log says. */
+    private static int managementPort(String name) throws IOException {
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)")
+                .matcher(Files.readString(Path.of("target/cluster-test", RUN, name, "gateway.log")));
+        assertThat(port.find()).as("the management port in " + name + "'s log").isTrue();
+        return Integer.parseInt(port.group(1));
+    }
+
+    @Test
     @Order(5)
     void anInstanceKilledMidQueueLeavesItsWorkToTheOtherNothingLostNothingSentTwice() {
         SIM.delay(TEMPLATE, Duration.ofMillis(100));
