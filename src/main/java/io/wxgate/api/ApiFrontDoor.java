@@ -25,8 +25,9 @@ import org.eclipse.jetty.util.Callback;
 final class ApiFrontDoor extends Handler.Wrapper {
 
     /** The proxy's paths, of the default account and of each account (AppIds are [A-Za-z0-9_-], AccountsFile). */
-    private static final Pattern PROXY_PATH = Pattern.compile("/api/v1/(?:accounts/[^/]+/)?wechat/.*");
-    private static final Pattern API_PATH = Pattern.compile("/api(?:/.*)?");
+    private static final Pattern PROXY_PATH = Pattern.compile("(?i)/api/v1/(?:accounts/[^/]+/)?wechat/.*");
+    /** Camel's REST matcher ignores case: so does every test of an API path here and in ApiRoutes. */
+    private static final Pattern API_PATH = Pattern.compile("(?i)/api(?:/.*)?");
 
     private final long apiMaxBytes;
     private final long proxyMaxBytes;
@@ -41,12 +42,21 @@ final class ApiFrontDoor extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (API_PATH.matcher(Request.getPathInContext(request)).matches()
-                && !acceptsKey.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-            refuse(request, response, callback, 401, ApiRoutes.UNAUTHORIZED);
-            return true;
+        String path = Request.getPathInContext(request);
+        if (API_PATH.matcher(path).matches()) {
+            if (!acceptsKey.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                refuse(request, response, callback, 401, ApiRoutes.UNAUTHORIZED);
+                return true;
+            }
+            if (!path.equals(request.getHttpURI().getPath())) {
+                // No API path needs an escape, a dot segment or a ;parameter: the route reads the path as sent
+                // (the account a path names), and must see what the servlet routed by.
+                refuse(request, response, callback, 400, "the path must be written plainly: no %-escapes, dot "
+                        + "segments or ;parameters");
+                return true;
+            }
         }
-        long maxBytes = PROXY_PATH.matcher(request.getHttpURI().getPath()).matches() ? proxyMaxBytes : apiMaxBytes;
+        long maxBytes = PROXY_PATH.matcher(path).matches() ? proxyMaxBytes : apiMaxBytes;
         long declared = request.getLength();
         if (declared > maxBytes) {
             refuse(request, response, callback, 413, "request body larger than " + maxBytes + " bytes");

@@ -7,6 +7,7 @@ import org.apache.camel.Message;
 import org.apache.camel.component.jetty.JettyHttpEndpoint;
 import org.apache.camel.component.jetty.JettyRestHttpBinding;
 import org.apache.camel.http.base.HttpHelper;
+import org.eclipse.jetty.http.HttpException;
 
 /**
  * camel-jetty's REST binding, except that a multipart/form-data body is not parsed into parts. The REST binding
@@ -19,7 +20,7 @@ import org.apache.camel.http.base.HttpHelper;
 final class ApiHttpBinding extends JettyRestHttpBinding {
 
     static final String AUTHORIZATION = "Authorization";
-    /** Set, to Jetty's reason, when the query string could not be read. */
+    /** An exchange property, true when the query string could not be read. */
     static final String BAD_QUERY = "wxgateBadQuery";
 
     @SuppressWarnings("deprecation")
@@ -37,8 +38,11 @@ final class ApiHttpBinding extends JettyRestHttpBinding {
         try {
             populateParameters(request, message);
         } catch (RuntimeException e) {
-            // Jetty's query parse: a bad %-escape. Answered 400 by the route (ApiRoutes), before anything else.
-            message.getExchange().setProperty(BAD_QUERY, e.getMessage());
+            if (!(badMessage(e))) {
+                throw e;
+            }
+            // Jetty's query parse: a bad %-escape. Answered 400 by the route (ApiRoutes) once the key is checked.
+            message.getExchange().setProperty(BAD_QUERY, Boolean.TRUE);
         }
         // Query parameters are headers too, and the bearer key is read from a header: only the request's own
         // Authorization header may stand there (a key in the query string would also be passed on to WeChat).
@@ -48,6 +52,16 @@ final class ApiHttpBinding extends JettyRestHttpBinding {
         } else {
             message.setHeader(AUTHORIZATION, authorization);
         }
+    }
+
+    /** Jetty's refusal of what the client sent, however Camel wrapped it. */
+    private static boolean badMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void populateParameters(HttpServletRequest request, Message message) {

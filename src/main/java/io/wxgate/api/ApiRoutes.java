@@ -62,7 +62,7 @@ public class ApiRoutes extends RouteBuilder {
     static final String UNAUTHORIZED = "missing or wrong bearer key";
     private static final String HTTP_BINDING = "apiHttpBinding";
     /** The paths of one account: {@code /api/v1/accounts/{appId}/…}. AppIds are [A-Za-z0-9_-] (AccountsFile). */
-    private static final Pattern ACCOUNT_PATH = Pattern.compile("/api/v1/accounts/([^/]*)(?:/.*)?");
+    private static final Pattern ACCOUNT_PATH = Pattern.compile("(?i)/api/v1/accounts/([^/]*)(?:/.*)?");
     /** Exchange variables set by {@link #authorize}: the Account a path acts on, the caller's own AppId if any. */
     private static final String TARGET = "apiAccount";
     private static final String CALLER = "apiCaller";
@@ -261,7 +261,7 @@ public class ApiRoutes extends RouteBuilder {
             e.setVariable(CALLER, caller.appId());
         }
         if (e.getProperty(ApiHttpBinding.BAD_QUERY) != null) {
-            throw new ApiRejection(400, "the query string could not be read (a bad %-escape?)", null);
+            throw new ApiRejection(400, "the query string could not be read (a bad %-escape?)", "query");
         }
         Matcher path = ACCOUNT_PATH.matcher(e.getIn().getHeader(Exchange.HTTP_URI, "", String.class));
         if (path.matches()) {

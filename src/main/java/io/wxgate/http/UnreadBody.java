@@ -5,7 +5,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * For answers written before the request body was read (a refusal: too large, chunked, wrong type): once the
+ * For answers written before the request body was read (a refusal: too large, chunked, no key): once the
  * answer is out, what the client is still sending is read and dropped before the exchange completes.
  *
  * <p>Why: Jetty closes such a connection, and closing a socket with unread bytes in its receive buffer makes the
@@ -38,24 +38,36 @@ public final class UnreadBody {
     }
 
     private static void drop(Request request, long left, long deadline, Callback done) {
+        boolean over;
+        try {
+            over = dropAvailable(request, left, deadline, done);
+        } catch (RuntimeException e) {
+            done.failed(e);
+            return;
+        }
+        if (over) {
+            done.succeeded();
+        }
+    }
+
+    /** True when dropping is over; false when it goes on as more content comes (demanded). */
+    private static boolean dropAvailable(Request request, long left, long deadline, Callback done) {
         long budget = left;
         while (true) {
             if (budget <= 0 || System.nanoTime() - deadline > 0) {
-                done.succeeded();
-                return;
+                return true;
             }
             Content.Chunk chunk = request.read();
             if (chunk == null) {
                 long rest = budget;
                 request.demand(() -> drop(request, rest, deadline, done));
-                return;
+                return false;
             }
             boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
             budget -= chunk.remaining();
             chunk.release();
             if (last) {
-                done.succeeded();
-                return;
+                return true;
             }
         }
     }

@@ -83,6 +83,10 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
                 .onWhen(e -> e.getVariable(SendRoutes.API, SendApi.class).dedupedByClientMsgId()
                         || TransportFaults.beforeSending(e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))));
 
+        // The same faults where a repeat could reach the user twice: no retry, the send ends failed.
+        errcodes.onException(IOException.class)
+                .maximumRedeliveries(0);
+
         errcodes.onException(OperatorAlertException.class)
                 .maximumRedeliveries(0)
                 .process(e -> {
@@ -136,7 +140,7 @@ public class ErrcodeHandling extends RouteConfigurationBuilder {
     private static String failureOf(Exchange e) {
         Throwable failure = e.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (failure instanceof WeChatApiException w) {
-            return "errcode " + w.getErrcode() + ", " + w.getErrmsg();
+            return "errcode " + w.errcodeGiven() + ", " + w.getErrmsg();
         }
         if (failure == null) {
             return "an unknown failure";

@@ -196,8 +196,8 @@ public class SendRoutes extends RouteBuilder {
             e.getMessage().setBody(answer.toString());
         } catch (WeChatApiException failure) {
             if (LOG.isDebugEnabled()) {
-                LOG.debug("Attempt {} on {}: errcode {} ({})", e.getProperty(ATTEMPTS), api.key(), failure.getErrcode(),
-                        failure.getErrmsg());
+                LOG.debug("Attempt {} on {}: errcode {} ({})", e.getProperty(ATTEMPTS), api.key(),
+                        failure.errcodeGiven(), failure.getErrmsg());
             }
             throw failure;
         }

@@ -56,7 +56,7 @@ public final class WeChatAnswers {
             answer = parse(status, body, api);
         } catch (UnreadableAnswerException e) {
             // A token fetch changes nothing at WeChat: repeating it is always safe.
-            throw new WeChatBusyException(e.getErrcode(), e.getErrmsg(), api);
+            throw new WeChatBusyException(e.getErrmsg(), api);
         }
         int errcode = answer.path("errcode").asInt(0);
         if (errcode != 0) {

@@ -2,6 +2,7 @@ package io.wxgate.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,16 +10,31 @@ import java.util.Set;
 
 import io.wxgate.ops.AlertStore;
 import io.wxgate.ops.OperatorAlerts.Alert;
-import org.springframework.data.redis.core.HashOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
 
 /**
  * The operator alerts of a cluster, in Redis: a hash per account and errcode ({@code <prefix><appId>:alert:<errcode>}:
- * errmsg, api, lastSeen, count) and a set naming those in force ({@code <prefix>alerts}). The instance whose
- * increment of {@code count} makes it 1 raised the alert: only it logs it. Alerts have no expiry: one stays until an
- * operator clears it, whichever instance raised it and whichever answers the clearing.
+ * errmsg, api, lastSeen, count) and a set naming those in force ({@code <prefix>alerts}). Recording and clearing are
+ * one script each, so an alert cleared by one instance while another records it again is either cleared or in force
+ * and listed, never in force unlisted. The instance whose occurrence makes {@code count} 1 raised the alert: only it
+ * logs it. Alerts have no expiry: one stays until an operator clears it, through any instance.
  */
 public final class RedisAlertStore implements AlertStore {
+
+    /** KEYS: the alert's hash, the set; ARGV: errmsg, api, lastSeen, set member. Returns the count. */
+    private static final DefaultRedisScript<Long> RECORD = new DefaultRedisScript<>("""
+            local count = redis.call('HINCRBY', KEYS[1], 'count', 1)
+            redis.call('HSET', KEYS[1], 'errmsg', ARGV[1], 'api', ARGV[2], 'lastSeen', ARGV[3])
+            redis.call('SADD', KEYS[2], ARGV[4])
+            return count""", Long.class);
+    /** KEYS: the alert's hash, the set; ARGV: set member. Returns the hash's fields as they were (none: not in force). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final DefaultRedisScript<List<String>> REMOVE = new DefaultRedisScript("""
+            local fields = redis.call('HGETALL', KEYS[1])
+            redis.call('DEL', KEYS[1])
+            redis.call('SREM', KEYS[2], ARGV[1])
+            return fields""", List.class);
 
     private final StringRedisTemplate redis;
     private final String prefix;
@@ -30,13 +46,10 @@ public final class RedisAlertStore implements AlertStore {
 
     @Override
     public boolean record(Alert occurrence) {
-        String key = keyOf(occurrence.appid(), occurrence.errcode());
-        HashOperations<String, String, String> hash = redis.opsForHash();
-        long count = hash.increment(key, "count", 1);
-        hash.putAll(key, Map.of("errmsg", occurrence.errmsg(), "api", occurrence.api(),
-                "lastSeen", occurrence.lastSeen().toString()));
-        redis.opsForSet().add(index(), member(occurrence.appid(), occurrence.errcode()));
-        return count == 1;
+        Long count = redis.execute(RECORD, List.of(keyOf(occurrence.appid(), occurrence.errcode()), index()),
+                occurrence.errmsg(), occurrence.api(), occurrence.lastSeen().toString(),
+                member(occurrence.appid(), occurrence.errcode()));
+        return count != null && count == 1;
     }
 
     @Override
@@ -46,24 +59,25 @@ public final class RedisAlertStore implements AlertStore {
         for (String member : members == null ? Set.<String>of() : members) {
             int split = member.lastIndexOf(':');
             String appid = member.substring(0, split);
-            read(appid, Integer.parseInt(member.substring(split + 1))).ifPresent(alerts::add);
+            int errcode = Integer.parseInt(member.substring(split + 1));
+            alertOf(appid, errcode, redis.<String, String>opsForHash().entries(keyOf(appid, errcode)))
+                    .ifPresent(alerts::add);
         }
         return alerts;
     }
 
     @Override
     public Optional<Alert> remove(String appid, int errcode) {
-        Optional<Alert> alert = read(appid, errcode);
-        if (alert.isEmpty() || !Boolean.TRUE.equals(redis.delete(keyOf(appid, errcode)))) {
-            return Optional.empty(); // none in force, or another instance cleared it first
+        List<String> pairs = redis.execute(REMOVE, List.of(keyOf(appid, errcode), index()), member(appid, errcode));
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 0; pairs != null && i + 1 < pairs.size(); i += 2) {
+            fields.put(pairs.get(i), pairs.get(i + 1));
         }
-        redis.opsForSet().remove(index(), member(appid, errcode));
-        return alert;
+        return alertOf(appid, errcode, fields); // empty: none in force, or another instance cleared it first
     }
 
-    /** Empty when not in force, or caught between another instance's clearing and its next occurrence. */
-    private Optional<Alert> read(String appid, int errcode) {
-        Map<String, String> fields = redis.<String, String>opsForHash().entries(keyOf(appid, errcode));
+    /** Empty when the alert's hash is gone: cleared between reading the set and the hash. */
+    private static Optional<Alert> alertOf(String appid, int errcode, Map<String, String> fields) {
         if (fields.get("lastSeen") == null || fields.get("count") == null) {
             return Optional.empty();
         }

@@ -83,7 +83,8 @@ class ApiTest extends GatewayTest {
         assertThat(ApiClient.json(keyless).has("error")).isTrue();
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(ApiClient.json(form).get("error").asText()).contains("application/json");
-        assertThat(badQuery).startsWith("HTTP/1.1 400 ").contains("application/json").contains("query string");
+        assertThat(badQuery).startsWith("HTTP/1.1 400 ").contains("application/json").contains("query string")
+                .contains("\"field\":\"query\"");
         assertThat(rawGet("/api/v1/template-messages/x?%zz", null)).startsWith("HTTP/1.1 401 ");
         assertThat(SIMULATOR.calls(TEMPLATE)).noneMatch(c -> c.body().contains(user));
     }
@@ -92,7 +93,7 @@ class ApiTest extends GatewayTest {
     void withoutAKeyEveryRequestUnderApiIs401WhateverItsPathVerbOrSize() throws IOException {
         for (String request : List.of("GET /api", "GET /api/", "GET /api/v1/nope", "GET /api/v2/x",
                 "DELETE /api/v1/template-messages/x", "OPTIONS /api/v1/access-token", "OPTIONS /api/v1/wechat/echo",
-                "PUT /api/v1/openapi.json")) {
+                "PUT /api/v1/openapi.json", "GET /API/v1/nope", "OPTIONS /Api/v1/access-token")) {
             String[] verbAndPath = request.split(" ");
             String answer = raw(verbAndPath[0], verbAndPath[1], null);
 
@@ -104,6 +105,19 @@ class ApiTest extends GatewayTest {
         assertThat(api.withKey(null).postChunked("/api/v1/template-messages", new byte[10]).statusCode())
                 .isEqualTo(401);
         assertThat(raw("GET", "/api/v1/nope", API_KEY)).as("with the key: not found").startsWith("HTTP/1.1 404 ");
+    }
+
+    @Test
+    void aPathWrittenWithEscapesDotSegmentsOrParametersIs400() throws IOException {
+        // The account a path names is read from the path as sent: it must be what the servlet routed by.
+        for (String path : List.of("/api/v1/accounts/" + SECOND_APP_ID + "/../access-token",
+                "/api/v1/accounts;x=1/" + SECOND_APP_ID + "/access-token", "/api/v1/access%2Dtoken",
+                "/api/v1/x/../access-token")) {
+            assertThat(raw("GET", path, API_KEY)).as(path).startsWith("HTTP/1.1 400 ").contains("application/json");
+        }
+        assertThat(raw("GET", "/API/V1/ACCOUNTS/" + SECOND_APP_ID + "/access-token", API_KEY))
+                .as("the path's case does not matter, as to the routes").startsWith("HTTP/1.1 200 ")
+                .contains(SIMULATOR.currentToken(SECOND_APP_ID));
     }
 
     /** The whole answer to a GET sent as written (java.net.URI refuses a bad %-escape, a client may not). */
