@@ -8,12 +8,48 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The gateway's own settings, bound from {@code gateway.*} (SPEC §1).
  *
  * @param shutdown        how a stop (SIGTERM) drains the HTTP port
+ * @param broker          how other systems reach the embedded broker's queues (the default set-up only)
  * @param exitOnceStarted the gateway ends (status 0) as soon as it has started: the class-data-sharing training start
  *                        (README "Going to production", Launch)
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(String httpHost, int httpPort, String dataDir, String apiKey, Shutdown shutdown,
-        boolean exitOnceStarted) {
+        Broker broker, boolean exitOnceStarted) {
+
+    /**
+     * @param listen   {@code host:port} where other systems reach the embedded broker (Artemis's core protocol, as
+     *                 its JMS client speaks it); empty: the broker is reached from inside the gateway only
+     * @param user     the user those systems log in as; required with {@code listen}
+     * @param password its password; required with {@code listen}
+     */
+    public record Broker(String listen, String user, String password) {
+
+        public Broker {
+            listen = listen == null ? "" : listen.trim();
+            user = user == null ? "" : user;
+            password = password == null ? "" : password;
+            if (!listen.isEmpty()) {
+                if (!listen.matches("[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}")
+                        || Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)) > 65535) {
+                    throw new IllegalArgumentException("gateway.broker.listen (BROKER_LISTEN) must be host:port; got "
+                            + listen);
+                }
+                WeChatProperties.require(user, "gateway.broker.user (BROKER_USER), with gateway.broker.listen");
+                WeChatProperties.require(password,
+                        "gateway.broker.password (BROKER_PASSWORD), with gateway.broker.listen");
+            }
+        }
+
+        public boolean listening() {
+            return !listen.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Broker[listen=" + listen + ", user=" + user + ", password=" + (password.isEmpty() ? "unset" : "set")
+                    + "]";
+        }
+    }
 
     /**
      * @param grace how long after a stop begins, with readiness already down, new connections are still accepted (and
@@ -37,6 +73,7 @@ public record GatewayProperties(String httpHost, int httpPort, String dataDir, S
         }
         apiKey = apiKey == null ? "" : apiKey;
         shutdown = shutdown == null ? new Shutdown(null) : shutdown;
+        broker = broker == null ? new Broker(null, null, null) : broker;
     }
 
     @Override

@@ -1,8 +1,16 @@
 package io.wxgate.send;
 
+import java.util.Map;
+
+import io.wxgate.config.GatewayProperties;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -14,6 +22,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * The embedded broker of the default set-up holds the send queues and the inbound forward queue. When nobody
  * consumes {@code wechat.inbound} (an enterprise consumer that is down), the queue must not grow in the heap:
  * past a bound per address its messages page to disk, where they stay durable and are delivered in order later.
+ * With {@code gateway.broker.listen} other systems reach those queues over TCP, logged in (BrokerAccess).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("!cluster")
@@ -23,6 +32,37 @@ class EmbeddedBrokerSettings {
     static final long IN_MEMORY_BYTES_PER_QUEUE = 32L * 1024 * 1024;
 
     static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 500_000;
+
+    @Bean
+    ArtemisConfigurationCustomizer listenForOtherSystems(GatewayProperties gateway) {
+        return configuration -> {
+            GatewayProperties.Broker broker = gateway.broker();
+            if (broker.listening()) {
+                int colon = broker.listen().lastIndexOf(':');
+                String host = broker.listen().substring(0, colon).replace("[", "").replace("]", "");
+                configuration.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(),
+                        Map.of(TransportConstants.HOST_PROP_NAME, host,
+                                TransportConstants.PORT_PROP_NAME, broker.listen().substring(colon + 1),
+                                TransportConstants.PROTOCOLS_PROP_NAME, "CORE"), "other-systems"));
+                configuration.setSecurityEnabled(true);
+            }
+        };
+    }
+
+    /** The broker's log-in and rights, once it listens (Spring Boot's embedded broker has security off). */
+    @Bean
+    static BeanPostProcessor brokerAccess(ObjectProvider<GatewayProperties> gateway) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                GatewayProperties.Broker broker = bean instanceof EmbeddedActiveMQ ? gateway.getObject().broker() : null;
+                if (broker != null && broker.listening()) {
+                    ((EmbeddedActiveMQ) bean).setSecurityManager(new BrokerAccess(broker.user(), broker.password()));
+                }
+                return bean;
+            }
+        };
+    }
 
     @Bean
     ArtemisConfigurationCustomizer pageWhenNobodyConsumes() {
