@@ -24,6 +24,9 @@ public record GatewayProperties(String httpHost, int httpPort, String dataDir, S
      */
     public record Broker(String listen, String user, String password) {
 
+        /** The user the gateway's own connections log in as (send.BrokerAccess). */
+        public static final String GATEWAY_BROKER_USER = "wxgate-gateway";
+
         public Broker {
             listen = listen == null ? "" : listen.trim();
             user = user == null ? "" : user;
@@ -37,6 +40,10 @@ public record GatewayProperties(String httpHost, int httpPort, String dataDir, S
                 WeChatProperties.require(user, "gateway.broker.user (BROKER_USER), with gateway.broker.listen");
                 WeChatProperties.require(password,
                         "gateway.broker.password (BROKER_PASSWORD), with gateway.broker.listen");
+                if (user.equals(GATEWAY_BROKER_USER)) {
+                    throw new IllegalArgumentException("gateway.broker.user (BROKER_USER) must not be "
+                            + GATEWAY_BROKER_USER + ", the gateway's own");
+                }
             }
         }
 

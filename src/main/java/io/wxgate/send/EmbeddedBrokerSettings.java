@@ -49,15 +49,35 @@ class EmbeddedBrokerSettings {
         };
     }
 
-    /** The broker's log-in and rights, once it listens (Spring Boot's embedded broker has security off). */
+    /**
+     * The broker's log-in and rights once it listens (Spring Boot's embedded broker has security off), and the
+     * gateway's own log-in on its connection factory (BrokerAccess). One instance serves both beans.
+     */
     @Bean
     static BeanPostProcessor brokerAccess(ObjectProvider<GatewayProperties> gateway) {
         return new BeanPostProcessor() {
+            private BrokerAccess access;
+
+            private synchronized BrokerAccess access() {
+                GatewayProperties.Broker broker = gateway.getObject().broker();
+                if (access == null && broker.listening()) {
+                    access = new BrokerAccess(broker.user(), broker.password());
+                }
+                return access;
+            }
+
             @Override
             public Object postProcessBeforeInitialization(Object bean, String name) {
-                GatewayProperties.Broker broker = bean instanceof EmbeddedActiveMQ ? gateway.getObject().broker() : null;
-                if (broker != null && broker.listening()) {
-                    ((EmbeddedActiveMQ) bean).setSecurityManager(new BrokerAccess(broker.user(), broker.password()));
+                Object target = bean instanceof CachingConnectionFactory caching
+                        ? caching.getTargetConnectionFactory() : bean;
+                if (target instanceof EmbeddedActiveMQ || target instanceof ActiveMQConnectionFactory) {
+                    BrokerAccess access = access();
+                    if (access != null && target instanceof EmbeddedActiveMQ server) {
+                        server.setSecurityManager(access);
+                    } else if (access != null && target instanceof ActiveMQConnectionFactory factory) {
+                        factory.setUser(BrokerAccess.GATEWAY_USER);
+                        factory.setPassword(access.gatewayPassword());
+                    }
                 }
                 return bean;
             }

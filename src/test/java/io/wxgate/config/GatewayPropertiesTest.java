@@ -18,6 +18,8 @@ class GatewayPropertiesTest {
             assertThatThrownBy(() -> new GatewayProperties.Broker(listen, "erp", "pw")).as(listen)
                     .hasMessageContaining("gateway.broker.listen");
         }
+        assertThatThrownBy(() -> new GatewayProperties.Broker("0.0.0.0:61616", "wxgate-gateway", "pw"))
+                .hasMessageContaining("gateway.broker.user");
         assertThat(new GatewayProperties.Broker("[::1]:61616", "erp", "pw").listening()).isTrue();
         assertThat(new GatewayProperties.Broker(null, null, null).listening()).isFalse();
     }

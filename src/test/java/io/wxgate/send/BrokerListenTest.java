@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,7 @@ class BrokerListenTest {
 
     private static final String USER = "erp";
     private static final String PASSWORD = "broker-password-7c1d";
+    private static final String API_KEY = "api-key-broker-listen";
     private static final WeChatApiSimulator SIM = GatewayTest.SIMULATOR;
 
     private static GatewayProcess gateway;
@@ -45,7 +49,7 @@ class BrokerListenTest {
         Path dir = Files.createTempDirectory("wxgate-broker-listen");
         port = GatewayProcess.freePort();
         brokerPort = GatewayProcess.freePort();
-        Map<String, String> settings = GatewayProcess.sendingSettings(dir.resolve("data"), "api-key-bl",
+        Map<String, String> settings = GatewayProcess.sendingSettings(dir.resolve("data"), API_KEY,
                 SIM.baseUrl(), 2);
         settings.put("gateway.broker.listen", "127.0.0.1:" + brokerPort);
         settings.put("gateway.broker.user", USER);
@@ -104,8 +108,15 @@ class BrokerListenTest {
     }
 
     @Test
-    void aWrongPasswordAndEverythingButThoseQueuesAreRefused() {
+    void aWrongPasswordNoLogInAndEverythingButThoseQueuesAreRefusedAndTheGatewayKeepsItsOwnUse() throws Exception {
+        // After the gateway's own traffic: Artemis caches log-ins by user and password, so an anonymous client must
+        // not be taken for the gateway, nor a failed log-in stop the gateway's own connections.
+        sendThroughTheApi();
         assertThat(catchThrowable(() -> logIn("wrong").close())).isInstanceOf(JMSSecurityRuntimeException.class);
+        assertThat(catchThrowable(() -> new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort)
+                .createContext().close())).as("no log-in").isInstanceOf(JMSSecurityRuntimeException.class);
+        assertThat(catchThrowable(() -> new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort,
+                "wxgate-gateway", "").createContext().close())).isInstanceOf(JMSSecurityRuntimeException.class);
         try (JMSContext jms = logIn(PASSWORD)) {
             Throwable toInbound = catchThrowable(() ->
                     jms.createProducer().send(jms.createQueue("wechat.inbound"), "{\"forged\":true}"));
@@ -117,5 +128,20 @@ class BrokerListenTest {
             assertThat(fromSends).isInstanceOf(JMSSecurityRuntimeException.class);
             assertThat(newQueue).isInstanceOf(JMSSecurityRuntimeException.class);
         }
+        sendThroughTheApi();
+    }
+
+    /** A template through the HTTP API: the gateway's own JMS send and consumer, in-VM. */
+    private static void sendThroughTheApi() throws Exception {
+        String user = Samples.user();
+        HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/template-messages"))
+                .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"touser\":\"" + user
+                        + "\",\"template_id\":\"tmpl-order\",\"data\":{}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> SIM.deliveries("template").stream()
+                .anyMatch(d -> user.equals(d.touser())));
     }
 }
