@@ -20,6 +20,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -92,8 +93,10 @@ public class CallbackConfiguration {
     }
 
     @Bean
-    InboundDeadLetters inboundDeadLetters(WeChatProperties settings, Clock clock) {
-        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock, settings.appId());
+    InboundDeadLetters inboundDeadLetters(WeChatProperties settings, Clock clock,
+            ObjectProvider<SharedDeadLetters> cluster) {
+        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock, settings.appId(),
+                cluster.getIfAvailable());
     }
 
     @Bean

@@ -3,11 +3,13 @@ package io.wxgate.callback;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -15,8 +17,13 @@ import java.util.stream.Stream;
  * the dead-letter folder, named after when it failed; a file moved into the folder's {@code replay/} runs through
  * the routes again, and one that fails there is moved on to {@code replay-failed/}. The inbound routes write and
  * replay the files, the API lists and replays them; both go through this class.
+ *
+ * <p>In cluster mode ({@code shared} set) the letters are kept in {@link SharedDeadLetters} instead, named the same:
+ * every instance lists them, and a replay takes the letter there, writes it into this instance's {@code replay/}
+ * and removes it once the routes have run it.
  */
-public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId) {
+public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId, SharedDeadLetters shared) {
+
 
     private static final String SUFFIX = ".json";
     private static final String REPLAY = "replay";
@@ -31,9 +38,21 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId) 
     public record Letter(String id, String appId, String message) {
     }
 
-    /** The endpoint dead letters are written to, each under {@link #fileName}. */
+    /** The endpoint dead letters are written to, each under {@link #fileName} (not in cluster mode: {@code shared}). */
     String folderUri() {
         return "file:" + folder;
+    }
+
+    /** The id of a letter written under {@code fileName}. */
+    static String idOf(String fileName) {
+        return fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
+    }
+
+    /** After the routes ran a replayed letter (file name only): in cluster mode it leaves the shared letters. */
+    void replayed(String fileName) {
+        if (shared != null && fileName != null) {
+            shared.replayed(idOf(fileName));
+        }
     }
 
     /** The endpoint that replays what is moved into {@code replay/}. */
@@ -58,9 +77,13 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId) 
         return dot < 0 ? defaultAppId : base.substring(dot + 1);
     }
 
-    /** The letters waiting in the folder, oldest first. */
+    /** The letters waiting in the folder (in cluster mode: the cluster's), oldest first. */
     public List<Letter> list() throws IOException {
         List<Letter> letters = new ArrayList<>();
+        if (shared != null) {
+            shared.all().forEach((id, json) -> letters.add(new Letter(id, appIdOf(id), json)));
+            return letters;
+        }
         if (Files.isDirectory(folder)) {
             try (Stream<Path> files = Files.list(folder)) {
                 files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().forEach(f -> {
@@ -80,8 +103,22 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId) 
      */
     public boolean replay(String id) throws IOException {
         // Ids are file names: nothing that could step out of the folder.
-        Path letter = id.matches("[A-Za-z0-9._-]{1,120}") ? folder.resolve(id + SUFFIX) : null;
-        if (letter == null || !Files.exists(letter)) {
+        if (!id.matches("[A-Za-z0-9._-]{1,120}")) {
+            return false;
+        }
+        if (shared != null) {
+            Optional<String> json = shared.take(id);
+            if (json.isEmpty()) {
+                return false;
+            }
+            // Written whole, then moved in, so the replay consumer never reads half a letter.
+            Path replayFolder = Files.createDirectories(folder.resolve(REPLAY));
+            Path part = Files.writeString(replayFolder.resolve("." + id + SUFFIX + ".part"), json.get());
+            Files.move(part, replayFolder.resolve(id + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        }
+        Path letter = folder.resolve(id + SUFFIX);
+        if (!Files.exists(letter)) {
             return false;
         }
         Path replayFolder = Files.createDirectories(folder.resolve(REPLAY));

@@ -13,6 +13,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.dataformat.JsonLibrary;
 import org.apache.camel.processor.SendProcessor;
 import org.springframework.stereotype.Component;
@@ -28,6 +29,7 @@ public class InboundRoutes extends RouteBuilder {
     static final String DEAD_LETTER = "direct:wechat-inbound-dead-letter";
     static final String LATE_REPLY = "direct:wechat-late-reply";
     private static final String ORIGINAL = "wechatOriginalMessage";
+    private static final String REPLAYED_LETTER = "wechatReplayedLetter";
 
     /** The log EIP would otherwise log under the route id, outside logging.level.io.wxgate. */
     private static final String LOG_NAME = InboundRoutes.class.getName();
@@ -98,16 +100,23 @@ public class InboundRoutes extends RouteBuilder {
                 .end();
 
         // Also reached when the inbound workers are saturated, outside a message's log scope: it opens its own.
-        from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")
+        ProcessorDefinition<?> keep = from(DEAD_LETTER).routeId("wechat-inbound-dead-letter")
                 .policy(messageScope())
                     .log(LoggingLevel.ERROR, LOG_NAME, "Inbound ${body.msgType}/${body.event} failed and is kept for "
                             + "replay: ${exception.message}")
                     .process(e -> metrics.deadLetter(appIdOf(e), "inbound"))
                     .marshal().json(JsonLibrary.Jackson)
                     .process(e -> e.getIn().setHeader(Exchange.FILE_NAME,
-                            deadLetters.fileName(e.getExchangeId(), appIdOf(e))))
-                    .to(deadLetters.folderUri())
-                .end();
+                            deadLetters.fileName(e.getExchangeId(), appIdOf(e))));
+        if (deadLetters.shared() == null) {
+            keep.to(deadLetters.folderUri());
+        } else {
+            // Cluster mode: in Redis, where every instance lists and replays it.
+            keep.process(e -> deadLetters.shared().keep(
+                    InboundDeadLetters.idOf(e.getIn().getHeader(Exchange.FILE_NAME, String.class)),
+                    e.getIn().getBody(String.class)));
+        }
+        keep.end();
 
         // Replay: move a dead letter into the replay folder; it runs through the routes again (not deduped).
         from(deadLetters.replayUri()).routeId("wechat-inbound-replay")
@@ -116,7 +125,14 @@ public class InboundRoutes extends RouteBuilder {
                         deadLetters.appIdOf(e.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class))))
                 .policy(messageScope())
                     .log(LoggingLevel.INFO, LOG_NAME, "Replaying the dead letter ${header.CamelFileName}")
-                    .to(INBOUND)
+                    // Ran, or failed again and kept as a new letter: either way this one is done. The inbound
+                    // route removes every header, so the letter's name is kept in a variable.
+                    .setVariable(REPLAYED_LETTER, header(Exchange.FILE_NAME_ONLY))
+                    .doTry()
+                        .to(INBOUND)
+                    .doFinally()
+                        .process(e -> deadLetters.replayed(e.getVariable(REPLAYED_LETTER, String.class)))
+                    .end()
                 .end();
 
         from(LATE_REPLY).routeId("wechat-late-reply")

@@ -60,7 +60,7 @@ class CheckContext {
 
     @Bean
     InboundDeadLetters inboundDeadLetters(WeChatProperties settings, Clock clock) {
-        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock, settings.appId());
+        return new InboundDeadLetters(Path.of(settings.inbound().deadLetterDir()), clock, settings.appId(), null);
     }
 
     /** The gateway's own inbound route, unchanged: the same headers in, the same passive reply out. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.wxgate.account.Accounts;
+import io.wxgate.callback.SharedDeadLetters;
 import io.wxgate.config.ClusterProperties;
 import io.wxgate.config.QueueProperties;
 import io.wxgate.config.SendProperties;
@@ -16,6 +17,7 @@ import io.wxgate.send.ThrottleBuckets;
 import io.wxgate.store.FirstReplyStore;
 import io.wxgate.store.NonceRegistry;
 import io.wxgate.store.RedisAlertStore;
+import io.wxgate.store.RedisDeadLetters;
 import io.wxgate.store.RedisFirstReplyStore;
 import io.wxgate.store.RedisIdempotentRepository;
 import io.wxgate.store.RedisKeys;
@@ -82,6 +84,12 @@ public class ClusterConfiguration {
     @Bean
     SendStore sendStore(StringRedisTemplate redis, RedisKeys keys, SendProperties send, Clock clock) {
         return new RedisSendStore(redis, keys, send.recordRetention(), clock);
+    }
+
+    /** Every instance lists and replays the same inbound dead letters, and none leaves with its instance. */
+    @Bean
+    SharedDeadLetters sharedDeadLetters(StringRedisTemplate redis, ClusterProperties cluster) {
+        return new RedisDeadLetters(redis, cluster.keyPrefix());
     }
 
     /** Every instance lists, shows in health and clears the same operator alerts. */

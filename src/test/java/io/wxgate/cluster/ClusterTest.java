@@ -113,6 +113,10 @@ class ClusterTest {
             settings.put("wechat.send.rate-per-second.custom", Integer.toString(THROTTLED_RATE));
             // Every instance reads the same accounts file (SPEC §7): the test gateway's, with its second account.
             settings.put("wechat.accounts.file", GatewayTest.ACCOUNTS_FILE.toString());
+            // A message whose text is "boom" fails in the routes (a dead letter); any other is handled as shipped.
+            settings.put("wechat.inbound.endpoint", "direct:cluster-dispatch");
+            settings.put("camel.main.routes-include-pattern",
+                    "file:routes/*.camel.yaml,classpath:cluster-routes/*.camel.yaml");
             settings.putAll(extraSettings);
             return GatewayProcess.start(port, settings, data.resolve("gateway.log"));
         } catch (IOException e) {
@@ -529,6 +533,48 @@ class ClusterTest {
                 .doesNotContain("45009");
         assertThat(viaA.delete("/api/v1/alerts/45009").statusCode()).as("already cleared, by B").isEqualTo(404);
         assertThat(storedKeys(KEY_PREFIX + GatewayTest.APP_ID + ":alert:*")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void anInboundDeadLetterOfOneInstanceIsListedAndReplayedThroughTheOtherAndLeavesRedisOnce() {
+        String msgId = Samples.newMsgId();
+        ApiClient viaA = new ApiClient(portA, API_KEY);
+        ApiClient viaB = new ApiClient(portB, API_KEY);
+
+        HttpResponse<String> answer = driver(portA).send(driver(portA).delivery(Mode.PLAIN,
+                Samples.text("o-cluster-boom", "boom", msgId)));
+
+        assertThat(answer.body()).isEqualTo("success");
+        JsonNode letter = await().atMost(Duration.ofSeconds(10)).until(() -> letterOf(viaB, msgId), l -> l != null);
+        String id = letter.get("id").asText();
+        assertThat(letter.get("appid").asText()).isEqualTo(GatewayTest.APP_ID);
+        JsonNode throughA = letterOf(viaA, msgId);
+        assertThat(throughA).as("the same letter through A").isNotNull();
+        assertThat(throughA.get("id").asText()).isEqualTo(id);
+
+        HttpResponse<String> replay = viaB.post("/api/v1/dead-letters/" + id + "/replay", "");
+
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+        // It fails again ("boom"): a new letter takes its place, once.
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            JsonNode again = letterOf(viaA, msgId);
+            return again != null && !again.get("id").asText().equals(id);
+        });
+        assertThat(viaA.post("/api/v1/dead-letters/" + id + "/replay", "").statusCode())
+                .as("the replayed letter is gone").isEqualTo(404);
+        assertThat(ApiClient.json(viaB.get("/api/v1/dead-letters")).get("inbound").findValuesAsText("message"))
+                .filteredOn(m -> m.contains(msgId)).hasSize(1);
+    }
+
+    /** The inbound dead letter of one message, as an instance lists it; null when there is none. */
+    private static JsonNode letterOf(ApiClient via, String msgId) {
+        for (JsonNode letter : ApiClient.json(via.get("/api/v1/dead-letters")).get("inbound")) {
+            if (letter.get("message").asText().contains(msgId)) {
+                return letter;
+            }
+        }
+        return null;
     }
 
     /** The management port an instance took (GatewayProcess gives it a free one), as its log says. */
