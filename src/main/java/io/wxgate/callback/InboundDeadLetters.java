@@ -48,10 +48,22 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId, 
         return fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
     }
 
-    /** After the routes ran a replayed letter (file name only): in cluster mode it leaves the shared letters. */
+    /** Before the routes run a letter from {@code replay/} (file name only): false when another instance holds it. */
+    boolean claim(String fileName) {
+        return shared == null || fileName == null || shared.claim(idOf(fileName));
+    }
+
+    /** After the routes ran a replayed letter: in cluster mode it leaves the shared letters. */
     void replayed(String fileName) {
         if (shared != null && fileName != null) {
             shared.replayed(idOf(fileName));
+        }
+    }
+
+    /** The replay failed without a new letter: in cluster mode the letter stays, to be replayed again. */
+    void release(String fileName) {
+        if (shared != null && fileName != null) {
+            shared.release(idOf(fileName));
         }
     }
 
@@ -112,9 +124,14 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId, 
                 return false;
             }
             // Written whole, then moved in, so the replay consumer never reads half a letter.
-            Path replayFolder = Files.createDirectories(folder.resolve(REPLAY));
-            Path part = Files.writeString(replayFolder.resolve("." + id + SUFFIX + ".part"), json.get());
-            Files.move(part, replayFolder.resolve(id + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Path replayFolder = Files.createDirectories(folder.resolve(REPLAY));
+                Path part = Files.writeString(replayFolder.resolve("." + id + SUFFIX + ".part"), json.get());
+                Files.move(part, replayFolder.resolve(id + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                shared.release(id);
+                throw e;
+            }
             return true;
         }
         Path letter = folder.resolve(id + SUFFIX);

@@ -123,16 +123,24 @@ public class InboundRoutes extends RouteBuilder {
                 .unmarshal().json(JsonLibrary.Jackson, WeChatMessage.class)
                 .process(e -> e.setVariable(Accounts.APP_ID_HEADER,
                         deadLetters.appIdOf(e.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class))))
+                .setVariable(REPLAYED_LETTER, header(Exchange.FILE_NAME_ONLY))
+                // Cluster mode: a letter another instance holds is its to run; this copy is dropped.
+                .filter(e -> deadLetters.claim(e.getVariable(REPLAYED_LETTER, String.class)))
                 .policy(messageScope())
                     .log(LoggingLevel.INFO, LOG_NAME, "Replaying the dead letter ${header.CamelFileName}")
-                    // Ran, or failed again and kept as a new letter: either way this one is done. The inbound
-                    // route removes every header, so the letter's name is kept in a variable.
-                    .setVariable(REPLAYED_LETTER, header(Exchange.FILE_NAME_ONLY))
+                    // Ran, or failed again and kept as a new letter: either way this one is done. Failing beyond that
+                    // (the new letter could not be kept), it stays. The inbound route removes every header, so the
+                    // letter's name is kept in a variable.
                     .doTry()
                         .to(INBOUND)
-                    .doFinally()
                         .process(e -> deadLetters.replayed(e.getVariable(REPLAYED_LETTER, String.class)))
+                    .doCatch(Exception.class)
+                        .process(e -> {
+                            deadLetters.release(e.getVariable(REPLAYED_LETTER, String.class));
+                            throw e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                        })
                     .end()
+                .end()
                 .end();
 
         from(LATE_REPLY).routeId("wechat-late-reply")
