@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.wxgate.crypto.WeChatCipher;
+import io.wxgate.testkit.FreePorts;
 import io.wxgate.testkit.CallbackDriver;
 import io.wxgate.testkit.CallbackDriver.Delivery;
 import io.wxgate.testkit.CallbackDriver.Mode;
@@ -262,9 +262,7 @@ class AccountCallbacksTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.take();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wxgate.simulator.WeChatApiSimulator;
+import io.wxgate.testkit.FreePorts;
 import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.GatewayProcess;
 import io.wxgate.testkit.GatewayTest;
@@ -93,9 +93,7 @@ class CrashTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.take();
     }
 }

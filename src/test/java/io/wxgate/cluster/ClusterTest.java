@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.simulator.WeChatApiSimulator;
 import io.wxgate.simulator.WebAuthApis;
+import io.wxgate.testkit.FreePorts;
 import io.wxgate.testkit.ApiClient;
 import io.wxgate.testkit.CallbackDriver;
 import io.wxgate.testkit.CallbackDriver.Delivery;
@@ -660,9 +660,7 @@ class ClusterTest {
         assertThat(drainForwarded()).filteredOn(j -> msgId.equals(j.path("MsgId").asText())).hasSize(1);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return FreePorts.take();
     }
 }

@@ -2,7 +2,6 @@ package io.wxgate.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,11 +96,7 @@ public final class GatewayProcess {
 
     /** A port nothing listens on at the moment: for a gateway to take, or to stand for a server that is down. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.take();
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye — what a crash or an OOM kill looks like. */

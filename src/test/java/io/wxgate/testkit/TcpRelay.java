@@ -19,11 +19,8 @@ public final class TcpRelay {
 
     public TcpRelay(int targetPort) {
         this.targetPort = targetPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            this.port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        // It is taken down and up again by tests: a port of the ephemeral range could be lost meanwhile.
+        this.port = FreePorts.take();
         up();
     }
 
