@@ -24,7 +24,6 @@ import java.util.stream.Stream;
  */
 public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId, SharedDeadLetters shared) {
 
-
     private static final String SUFFIX = ".json";
     private static final String REPLAY = "replay";
     // The local time of day, as the files were always named; the id a letter is known by in the API.
@@ -84,7 +83,7 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId, 
      * were named (no AppId holds a dot, and the time and exchange id have none).
      */
     public String appIdOf(String fileName) {
-        String base = fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
+        String base = idOf(fileName);
         int dot = base.lastIndexOf('.');
         return dot < 0 ? defaultAppId : base.substring(dot + 1);
     }
@@ -100,8 +99,7 @@ public record InboundDeadLetters(Path folder, Clock clock, String defaultAppId, 
             try (Stream<Path> files = Files.list(folder)) {
                 files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).sorted().forEach(f -> {
                     String name = f.getFileName().toString();
-                    letters.add(new Letter(name.substring(0, name.length() - SUFFIX.length()),
-                            appIdOf(name), readQuietly(f)));
+                    letters.add(new Letter(idOf(name), appIdOf(name), readQuietly(f)));
                 });
             }
         }
