@@ -77,7 +77,7 @@ class ApiTest extends GatewayTest {
                 "application/x-www-form-urlencoded");
         HttpResponse<String> form = api.post("/api/v1/template-messages", template(user),
                 "application/x-www-form-urlencoded");
-        String badQuery = rawGet("/api/v1/template-messages/x?%zz", API_KEY);
+        String badQuery = raw("GET", "/api/v1/template-messages/x?%zz", API_KEY);
 
         assertThat(keyless.statusCode()).isEqualTo(401);
         assertThat(ApiClient.json(keyless).has("error")).isTrue();
@@ -85,7 +85,7 @@ class ApiTest extends GatewayTest {
         assertThat(ApiClient.json(form).get("error").asText()).contains("application/json");
         assertThat(badQuery).startsWith("HTTP/1.1 400 ").contains("application/json").contains("query string")
                 .contains("\"field\":\"query\"");
-        assertThat(rawGet("/api/v1/template-messages/x?%zz", null)).startsWith("HTTP/1.1 401 ");
+        assertThat(raw("GET", "/api/v1/template-messages/x?%zz", null)).startsWith("HTTP/1.1 401 ");
         assertThat(SIMULATOR.calls(TEMPLATE)).noneMatch(c -> c.body().contains(user));
     }
 
@@ -120,11 +120,7 @@ class ApiTest extends GatewayTest {
                 .contains(SIMULATOR.currentToken(SECOND_APP_ID));
     }
 
-    /** The whole answer to a GET sent as written (java.net.URI refuses a bad %-escape, a client may not). */
-    private static String rawGet(String pathAndQuery, String key) throws IOException {
-        return raw("GET", pathAndQuery, key);
-    }
-
+    /** The whole answer to a request sent as written (java.net.URI refuses a bad %-escape, a client may not). */
     private static String raw(String method, String pathAndQuery, String key) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", PORT)) {
             socket.setSoTimeout(10_000);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.wxgate.crypto.WeChatCipher;
 import io.wxgate.http.UnreadBody;
@@ -130,9 +128,8 @@ class CallbackRefusalTest extends GatewayTest {
     void aHugeDeclaredBodyIsAnswered413AndReadNoFurtherThanTheDropBound() throws Exception {
         // A client declaring 1 GiB and sending it flat out: the answer reaches it, and the gateway closes the
         // connection once it has dropped UnreadBody.MAX_BYTES, so the client's writes fail well before 1 GiB.
-        String query = driver.delivery(Mode.PLAIN, Samples.text("o-a", "hi", Samples.newMsgId())).query().entrySet()
-                .stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        String query = CallbackDriver.queryString(
+                driver.delivery(Mode.PLAIN, Samples.text("o-a", "hi", Samples.newMsgId())).query());
         ExecutorService reader = Executors.newSingleThreadExecutor();
         long written = 0;
         try (Socket socket = new Socket("127.0.0.1", PORT)) {

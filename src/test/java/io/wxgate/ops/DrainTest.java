@@ -11,7 +11,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -245,9 +244,7 @@ class DrainTest {
      */
     private static String callback(CallbackDriver signer, int port, String xml) {
         CallbackDriver.Delivery d = signer.delivery(CallbackDriver.Mode.PLAIN, xml);
-        String query = d.query().entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        String query = CallbackDriver.queryString(d.query());
         byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
         Socket socket = new Socket();
         try {

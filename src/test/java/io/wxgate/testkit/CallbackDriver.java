@@ -182,10 +182,15 @@ public final class CallbackDriver {
     }
 
     private URI uri(Map<String, String> query) {
-        String q = query.entrySet().stream()
+        String q = queryString(query);
+        return URI.create(endpoint + (q.isEmpty() ? "" : "?" + q));
+    }
+
+    /** A query as it goes on the wire, for tests that write their request by hand. */
+    public static String queryString(Map<String, String> query) {
+        return query.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
-        return URI.create(endpoint + (q.isEmpty() ? "" : "?" + q));
     }
 
     private static String enc(String s) {
