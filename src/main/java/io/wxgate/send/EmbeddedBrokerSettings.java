@@ -68,16 +68,12 @@ class EmbeddedBrokerSettings {
 
             @Override
             public Object postProcessBeforeInitialization(Object bean, String name) {
-                Object target = bean instanceof CachingConnectionFactory caching
-                        ? caching.getTargetConnectionFactory() : bean;
-                if (target instanceof EmbeddedActiveMQ || target instanceof ActiveMQConnectionFactory) {
-                    BrokerAccess access = access();
-                    if (access != null && target instanceof EmbeddedActiveMQ server) {
-                        server.setSecurityManager(access);
-                    } else if (access != null && target instanceof ActiveMQConnectionFactory factory) {
-                        factory.setUser(BrokerAccess.GATEWAY_USER);
-                        factory.setPassword(access.gatewayPassword());
-                    }
+                Object target = unwrapped(bean);
+                if (target instanceof EmbeddedActiveMQ server && access() != null) {
+                    server.setSecurityManager(access());
+                } else if (target instanceof ActiveMQConnectionFactory factory && access() != null) {
+                    factory.setUser(BrokerAccess.GATEWAY_USER);
+                    factory.setPassword(access().gatewayPassword());
                 }
                 return bean;
             }
@@ -112,13 +108,16 @@ class EmbeddedBrokerSettings {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                Object target = bean instanceof CachingConnectionFactory caching
-                        ? caching.getTargetConnectionFactory() : bean;
-                if (target instanceof ActiveMQConnectionFactory artemis) {
+                if (unwrapped(bean) instanceof ActiveMQConnectionFactory artemis) {
                     artemis.setCacheDestinations(true);
                 }
                 return bean;
             }
         };
+    }
+
+    /** Artemis's connection factory behind Spring's session cache, or the bean itself. */
+    private static Object unwrapped(Object bean) {
+        return bean instanceof CachingConnectionFactory caching ? caching.getTargetConnectionFactory() : bean;
     }
 }
